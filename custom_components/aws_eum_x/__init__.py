@@ -1,0 +1,1 @@
+"""The AWS End User Messaging SMS integration."""

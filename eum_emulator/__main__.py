@@ -1,0 +1,62 @@
+"""Command line: ``python -m eum_emulator --host 127.0.0.1 --port 4566``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+import sys
+
+from .server import Emulator
+from .state import DEMO_ACCESS_KEY_ID, AccountState, StateError
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(
+        prog="python -m eum_emulator",
+        description=(
+            "Local AWS End User Messaging SMS (pinpoint-sms-voice-v2) emulator."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=4566, help="port (0: any free one)")
+    parser.add_argument(
+        "--state", type=Path, help="YAML or JSON account to serve instead of the demo"
+    )
+    parser.add_argument("--verbose", action="store_true", help="log every call")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve until interrupted."""
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        state = AccountState.from_file(args.state) if args.state else AccountState()
+    except (OSError, StateError) as err:
+        print(f"eum_emulator: cannot load state: {err}", file=sys.stderr)
+        return 2
+    emulator = Emulator(state)
+
+    async def ready(url: str) -> None:
+        keys = ", ".join(k.access_key_id for k in state.access_keys)
+        demo = " (demo account)" if keys == DEMO_ACCESS_KEY_ID else ""
+        print(
+            f"eum_emulator: serving account {state.account_id}{demo} at {url}; "
+            f"access keys: {keys}",
+            flush=True,
+        )
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(emulator.serve(args.host, args.port, ready))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

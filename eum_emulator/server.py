@@ -1,0 +1,345 @@
+"""The emulator's HTTP server and its in-process control API.
+
+``POST /`` speaks the service's wire protocols: JSON 1.0 for
+``pinpoint-sms-voice-v2`` (``X-Amz-Target: PinpointSMSVoiceV2.<Operation>``)
+and the Query protocol for STS. Paths under ``/_emulator/`` are the test
+and demo controls; they are not part of AWS and need no signature.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from http import HTTPStatus
+import json
+import logging
+import threading
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import parse_qs
+import uuid
+
+from aiohttp import web
+
+from . import sts
+from .errors import AwsError
+from .faults import Fault, FaultQueue
+from .service import SIGNING_NAME, OutboxMessage, SmsVoiceService, service_regions
+from .sigv4 import Caller, authenticate
+from .state import AccountState
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+_LOGGER = logging.getLogger(__name__)
+
+JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
+TARGET_PREFIX = "PinpointSMSVoiceV2."
+
+_SERVICE_KEY = web.AppKey("service", SmsVoiceService)
+_FAULTS_KEY = web.AppKey("faults", FaultQueue)
+
+
+def _json_response(status: int, body: dict[str, Any], request_id: str) -> web.Response:
+    return web.Response(
+        status=status,
+        body=json.dumps(body).encode(),
+        content_type=JSON_CONTENT_TYPE,
+        headers={"x-amzn-RequestId": request_id},
+    )
+
+
+def _drop(request: web.Request) -> web.Response:
+    """Close the client's connection without an answer."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    # aiohttp cannot write to an aborted transport; what we return is unseen.
+    return web.Response(status=599)
+
+
+async def _apply_fault(
+    fault: Fault | None,
+    request: web.Request,
+    process: Callable[[], web.Response],
+) -> web.Response:
+    """Run ``process`` as the fault says; without a fault, just run it."""
+    if fault is None:
+        return process()
+    if fault.kind == "error":
+        code = fault.code or "InternalServerException"
+        raise AwsError(code, fault.message, status=fault.status, **fault.fields)
+    if fault.kind == "drop":
+        return _drop(request)
+    if fault.kind == "latency":
+        await asyncio.sleep(fault.delay)
+        return process()
+    response = process()
+    if fault.kind == "accept_then_drop":
+        return _drop(request)
+    # accept_then_delay: the work is done; the answer comes too late.
+    await asyncio.sleep(fault.delay)
+    return response
+
+
+async def _authenticate(request: web.Request, body: bytes, service: str) -> Caller:
+    regions = service_regions() if service == SIGNING_NAME else sts.sts_regions()
+    return authenticate(
+        request.app[_SERVICE_KEY].state,
+        method=request.method,
+        url=str(request.url),
+        headers=request.headers,
+        body=body,
+        service=service,
+        valid_regions=regions,
+    )
+
+
+async def _serve_json(
+    request: web.Request, target: str, body: bytes, request_id: str
+) -> web.Response:
+    """Answer a JSON 1.0 call; raise AwsError for what fails before the call."""
+    service = request.app[_SERVICE_KEY]
+    if not target.startswith(TARGET_PREFIX):
+        raise AwsError("UnknownOperationException", f"Unknown target {target}")
+    operation = target.removeprefix(TARGET_PREFIX)
+    caller = await _authenticate(request, body, SIGNING_NAME)
+    try:
+        params = json.loads(body or b"{}")
+    except ValueError:
+        raise AwsError(
+            "SerializationException", "Could not parse the request body."
+        ) from None
+
+    def process() -> web.Response:
+        try:
+            result = service.call(operation, params, caller)
+        except AwsError as err:
+            _LOGGER.debug("%s -> %s", operation, err)
+            return _json_response(err.status, err.body(), request_id)
+        return _json_response(HTTPStatus.OK, result, request_id)
+
+    fault = request.app[_FAULTS_KEY].take(operation)
+    return await _apply_fault(fault, request, process)
+
+
+async def _handle_json(request: web.Request, target: str, body: bytes) -> web.Response:
+    request_id = str(uuid.uuid4())
+    try:
+        return await _serve_json(request, target, body, request_id)
+    except AwsError as err:
+        _LOGGER.debug("%s -> %s", target, err)
+        return _json_response(err.status, err.body(), request_id)
+
+
+async def _serve_query(
+    request: web.Request, body: bytes, request_id: str
+) -> web.Response:
+    """Answer an STS Query call; raise AwsError when it fails."""
+    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+    action = form.get("Action", "")
+    caller = await _authenticate(request, body, sts.SIGNING_NAME)
+    if action != "GetCallerIdentity":
+        raise AwsError(
+            "InvalidAction",
+            f"Could not find operation {action} for version {form.get('Version', '')}",
+        )
+
+    def process() -> web.Response:
+        return web.Response(
+            text=sts.get_caller_identity(caller, request_id),
+            content_type="text/xml",
+            headers={"x-amzn-RequestId": request_id},
+        )
+
+    fault = request.app[_FAULTS_KEY].take(action)
+    return await _apply_fault(fault, request, process)
+
+
+async def _handle_query(request: web.Request, body: bytes) -> web.Response:
+    request_id = str(uuid.uuid4())
+    try:
+        return await _serve_query(request, body, request_id)
+    except AwsError as err:
+        status, document = sts.error_document(err, request_id)
+        return web.Response(
+            status=status,
+            text=document,
+            content_type="text/xml",
+            headers={"x-amzn-RequestId": request_id},
+        )
+
+
+async def handle_aws(request: web.Request) -> web.Response:
+    """Route a signed AWS request to its protocol."""
+    body = await request.read()
+    target = request.headers.get("X-Amz-Target")
+    if target is not None:
+        return await _handle_json(request, target, body)
+    return await _handle_query(request, body)
+
+
+async def handle_outbox(request: web.Request) -> web.Response:
+    """GET: the accepted messages; DELETE: forget them."""
+    service = request.app[_SERVICE_KEY]
+    with service.lock:
+        if request.method == "DELETE":
+            service.outbox.clear()
+        messages = [m.as_dict() for m in service.outbox]
+    return web.json_response({"messages": messages})
+
+
+async def handle_faults(request: web.Request) -> web.Response:
+    """POST: queue faults (one object or a list); DELETE: clear; GET: list."""
+    faults = request.app[_FAULTS_KEY]
+    if request.method == "POST":
+        try:
+            raw = await request.json()
+            for item in raw if isinstance(raw, list) else [raw]:
+                faults.add(Fault.from_dict(item))
+        except (ValueError, TypeError) as err:
+            return web.json_response({"error": str(err)}, status=400)
+    elif request.method == "DELETE":
+        faults.clear()
+    return web.json_response({"faults": [f.as_dict() for f in faults.pending()]})
+
+
+async def handle_health(request: web.Request) -> web.Response:
+    """Say the emulator is up and which account it serves."""
+    state = request.app[_SERVICE_KEY].state
+    return web.json_response({"status": "ok", "account_id": state.account_id})
+
+
+def create_app(service: SmsVoiceService, faults: FaultQueue) -> web.Application:
+    """Build the aiohttp application for one emulated account."""
+    app = web.Application(client_max_size=1024 * 1024)
+    app[_SERVICE_KEY] = service
+    app[_FAULTS_KEY] = faults
+    app.router.add_post("/", handle_aws)
+    app.router.add_route("*", "/_emulator/outbox", handle_outbox)
+    app.router.add_route("*", "/_emulator/faults", handle_faults)
+    app.router.add_get("/_emulator/health", handle_health)
+    return app
+
+
+class Emulator:
+    """An emulated account served over HTTP from a thread of its own.
+
+    Running in its own thread and event loop, it answers like a remote
+    service: a test that blocks or slows its own loop does not slow it.
+    """
+
+    def __init__(self, state: AccountState | None = None) -> None:
+        """Prepare an emulator for ``state`` (the demo account by default)."""
+        self.service = SmsVoiceService(state or AccountState())
+        self.faults = FaultQueue()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._url: str | None = None
+
+    @property
+    def state(self) -> AccountState:
+        """Return the account the emulator serves (change it under ``lock``)."""
+        return self.service.state
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Return the lock that guards the state and the outbox."""
+        return self.service.lock
+
+    @property
+    def url(self) -> str:
+        """Return the endpoint URL to give a client."""
+        if self._url is None:
+            raise RuntimeError("The emulator is not running")
+        return self._url
+
+    @property
+    def outbox(self) -> list[OutboxMessage]:
+        """Return a copy of the accepted messages."""
+        with self.service.lock:
+            return list(self.service.outbox)
+
+    def clear_outbox(self) -> None:
+        """Forget the accepted messages."""
+        with self.service.lock:
+            self.service.outbox.clear()
+
+    def add_fault(self, kind: str, **options: Any) -> Fault:
+        """Queue a fault (see :class:`Fault` for its options)."""
+        fault = Fault.from_dict({"kind": kind, **options})
+        self.faults.add(fault)
+        return fault
+
+    async def _start(self, host: str, port: int) -> web.AppRunner:
+        runner = web.AppRunner(create_app(self.service, self.faults), access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError:
+            await runner.cleanup()
+            raise
+        bound_port = runner.addresses[0][1]
+        self._url = f"http://{host}:{bound_port}"
+        return runner
+
+    async def serve(
+        self,
+        host: str,
+        port: int,
+        ready: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
+        """Serve in the running loop until cancelled (the command line's way)."""
+        runner = await self._start(host, port)
+        try:
+            if ready is not None:
+                await ready(self.url)
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Start serving from a background thread; return the endpoint URL."""
+        if self._loop is not None:
+            raise RuntimeError("The emulator is already running")
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="eum-emulator")
+        thread.start()
+        self._loop, self._thread = loop, thread
+        try:
+            self._runner = asyncio.run_coroutine_threadsafe(
+                self._start(host, port), loop
+            ).result()
+        except OSError:
+            self._stop_loop()
+            raise
+        return self.url
+
+    def _stop_loop(self) -> None:
+        loop, thread = self._loop, self._thread
+        if loop is None or thread is None:
+            return
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()
+        self._loop = self._thread = None
+        self._url = None
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        if self._loop is None:
+            return
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(
+                self._runner.cleanup(), self._loop
+            ).result()
+            self._runner = None
+        self._stop_loop()
+
+    def __enter__(self) -> Self:
+        """Start on a free loopback port."""
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop."""
+        self.stop()

@@ -1,0 +1,372 @@
+"""The emulated AWS account: credentials, origination identities and limits.
+
+The state is plain data. It loads from a YAML or JSON file whose keys are the
+snake_case names of the dataclass fields below; anything left out takes the
+value of the demo account, so a state file only states what differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any, Self
+
+import yaml
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+DEMO_ACCOUNT_ID = "123456789012"
+# AWS's documented example key pair: never a real credential.
+DEMO_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+DEMO_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105
+
+# Fixed creation time so that responses are reproducible between runs.
+_DEMO_CREATED = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
+
+# Messages per second per origination identity when the state gives none.
+# Source: AWS End User Messaging SMS user guide, "MPS limits". A US 10DLC
+# number is 1 MPS, toll-free 3, short code 100; long codes elsewhere 10.
+DEFAULT_MPS_BY_NUMBER_TYPE = {
+    "SHORT_CODE": 100.0,
+    "TOLL_FREE": 3.0,
+    "TEN_DLC": 1.0,
+    "LONG_CODE": 10.0,
+    "SIMULATOR": 1.0,
+}
+# Canadian long codes are limited to 1 MPS; everywhere else 10.
+_ONE_MPS_LONG_CODE_COUNTRIES = frozenset({"CA"})
+DEFAULT_SENDER_ID_MPS = 10.0
+# DryRun requests are limited to 5 MPS, or the identity's MPS when lower.
+DRY_RUN_MPS = 5.0
+
+# Country calling codes for the countries the emulator can route to. The
+# first matching prefix wins, so longer prefixes come first where it matters.
+CALLING_CODES = {
+    "US": "1",
+    "CA": "1",
+    "GB": "44",
+    "DE": "49",
+    "FR": "33",
+    "AU": "61",
+    "IN": "91",
+    "NL": "31",
+    "ES": "34",
+    "IT": "39",
+    "IE": "353",
+    "NZ": "64",
+    "BR": "55",
+    "MX": "52",
+    "JP": "81",
+}
+
+# Price of one SMS segment, in USD, by destination country.
+DEFAULT_SEGMENT_PRICES = {"US": 0.00883, "CA": 0.00883, "GB": 0.0463, "default": 0.05}
+
+
+def _stable_id(prefix: str, seed: str) -> str:
+    """Return an AWS-style resource ID that is the same for the same seed."""
+    return f"{prefix}-{hashlib.sha256(seed.encode()).hexdigest()[:32]}"
+
+
+class StateError(ValueError):
+    """The state file does not describe a valid account."""
+
+
+def _build[T](cls: type[T], raw: Any, where: str) -> T:
+    """Build a dataclass from a mapping, rejecting unknown keys.
+
+    Times are written in a state file as ISO 8601 text; naive ones are UTC.
+    """
+    if not isinstance(raw, dict):
+        raise StateError(f"{where}: expected a mapping, got {type(raw).__name__}")
+    known = {f.name: str(f.type) for f in fields(cls)}  # type: ignore[arg-type]
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise StateError(f"{where}: unknown keys {', '.join(unknown)}")
+    values = dict(raw)
+    for name, value in raw.items():
+        if "datetime" in known[name] and isinstance(value, str):
+            parsed = datetime.fromisoformat(value)
+            values[name] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        return cls(**values)
+    except TypeError as err:
+        raise StateError(f"{where}: {err}") from err
+
+
+@dataclass
+class AccessKey:
+    """An IAM user's access key and what that user may call."""
+
+    access_key_id: str
+    secret_access_key: str
+    user_name: str = "home-assistant"
+    # Temporary credentials carry a session token and may expire.
+    session_token: str | None = None
+    expires: datetime | None = None
+    # IAM-style action patterns such as "sms-voice:Describe*"; None allows all.
+    allowed_actions: list[str] | None = None
+
+    def __repr__(self) -> str:
+        """Never show the secret or the session token."""
+        return (
+            f"AccessKey(access_key_id={self.access_key_id!r}, "
+            f"user_name={self.user_name!r})"
+        )
+
+
+@dataclass
+class PhoneNumber:
+    """An origination phone number the account leases."""
+
+    phone_number: str
+    iso_country_code: str
+    number_type: str = "LONG_CODE"
+    message_type: str = "TRANSACTIONAL"
+    capabilities: list[str] = field(default_factory=lambda: ["SMS", "VOICE"])
+    status: str = "ACTIVE"
+    monthly_leasing_price: str = "1.00"
+    two_way_enabled: bool = False
+    self_managed_opt_outs_enabled: bool = False
+    opt_out_list_name: str = "Default"
+    international_sending_enabled: bool = False
+    deletion_protection_enabled: bool = False
+    registration_id: str | None = None
+    mps: float | None = None
+    phone_number_id: str = ""
+    created: datetime = _DEMO_CREATED
+
+    def __post_init__(self) -> None:
+        """Derive the stable ID from the number when the state gives none."""
+        if not self.phone_number_id:
+            self.phone_number_id = _stable_id("phone", self.phone_number)
+
+    @property
+    def messages_per_second(self) -> float:
+        """Return the MPS AWS grants this number."""
+        if self.mps is not None:
+            return self.mps
+        if (
+            self.number_type == "LONG_CODE"
+            and self.iso_country_code in _ONE_MPS_LONG_CODE_COUNTRIES
+        ):
+            return 1.0
+        return DEFAULT_MPS_BY_NUMBER_TYPE[self.number_type]
+
+
+@dataclass
+class SenderId:
+    """An alphanumeric sender ID."""
+
+    sender_id: str
+    iso_country_code: str
+    message_types: list[str] = field(default_factory=lambda: ["TRANSACTIONAL"])
+    monthly_leasing_price: str = "0.00"
+    registered: bool = False
+    # Some countries require registration before a sender ID may send.
+    registration_required: bool = False
+    deletion_protection_enabled: bool = False
+    mps: float | None = None
+
+    @property
+    def messages_per_second(self) -> float:
+        """Return the MPS AWS grants this sender ID."""
+        return self.mps if self.mps is not None else DEFAULT_SENDER_ID_MPS
+
+
+@dataclass
+class Pool:
+    """A pool of origination identities, addressed by its pool ID."""
+
+    pool_id: str
+    # Phone numbers (E.164 or ID) and sender IDs that belong to the pool.
+    members: list[str] = field(default_factory=list)
+    status: str = "ACTIVE"
+    message_type: str = "TRANSACTIONAL"
+    two_way_enabled: bool = False
+    self_managed_opt_outs_enabled: bool = False
+    opt_out_list_name: str = "Default"
+    shared_routes_enabled: bool = False
+    deletion_protection_enabled: bool = False
+    created: datetime = _DEMO_CREATED
+
+
+@dataclass
+class ConfigurationSet:
+    """A configuration set (event destinations are not emulated)."""
+
+    name: str
+    default_message_type: str | None = None
+    default_sender_id: str | None = None
+    created: datetime = _DEMO_CREATED
+
+
+@dataclass
+class SpendLimit:
+    """A monthly spend limit in whole US dollars, and what was spent."""
+
+    enforced_limit: int
+    max_limit: int
+    overridden: bool = False
+    spent: float = 0.0
+
+
+def _default_spend_limits() -> dict[str, SpendLimit]:
+    return {
+        "TEXT_MESSAGE_MONTHLY_SPEND_LIMIT": SpendLimit(100, 100, overridden=True),
+        "VOICE_MESSAGE_MONTHLY_SPEND_LIMIT": SpendLimit(1, 1),
+        "MEDIA_MESSAGE_MONTHLY_SPEND_LIMIT": SpendLimit(1, 1),
+        "NOTIFY_MESSAGE_MONTHLY_SPEND_LIMIT": SpendLimit(1, 1),
+    }
+
+
+def _demo_keys() -> list[AccessKey]:
+    return [AccessKey(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY)]
+
+
+def _demo_phone_numbers() -> list[PhoneNumber]:
+    return [
+        PhoneNumber(
+            phone_number="+18885550100",
+            iso_country_code="US",
+            number_type="TOLL_FREE",
+            capabilities=["SMS", "VOICE"],
+            monthly_leasing_price="2.00",
+        ),
+        PhoneNumber(
+            phone_number="+447700900123",
+            iso_country_code="GB",
+            number_type="LONG_CODE",
+            capabilities=["SMS"],
+            monthly_leasing_price="1.00",
+            two_way_enabled=True,
+        ),
+    ]
+
+
+def _demo_sender_ids() -> list[SenderId]:
+    return [SenderId(sender_id="HOMEALERT", iso_country_code="GB")]
+
+
+def _demo_pools() -> list[Pool]:
+    return [
+        Pool(
+            pool_id=_stable_id("pool", "demo"),
+            members=["+18885550100"],
+        )
+    ]
+
+
+def _demo_configuration_sets() -> list[ConfigurationSet]:
+    return [ConfigurationSet(name="home-alerts", default_message_type="TRANSACTIONAL")]
+
+
+@dataclass
+class AccountState:
+    """Everything the emulated account owns and enforces."""
+
+    account_id: str = DEMO_ACCOUNT_ID
+    # "PRODUCTION" or "SANDBOX" (AWS reports these in upper case).
+    tier: str = "PRODUCTION"
+    access_keys: list[AccessKey] = field(default_factory=_demo_keys)
+    phone_numbers: list[PhoneNumber] = field(default_factory=_demo_phone_numbers)
+    sender_ids: list[SenderId] = field(default_factory=_demo_sender_ids)
+    pools: list[Pool] = field(default_factory=_demo_pools)
+    configuration_sets: list[ConfigurationSet] = field(
+        default_factory=_demo_configuration_sets
+    )
+    # Sandbox accounts may send only to these (AWS allows at most 10).
+    verified_destinations: list[str] = field(default_factory=list)
+    opted_out: list[str] = field(default_factory=list)
+    spend_limits: dict[str, SpendLimit] = field(default_factory=_default_spend_limits)
+    segment_prices: dict[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_SEGMENT_PRICES)
+    )
+    # Regions the endpoint accepts in the credential scope; None: all regions.
+    regions: list[str] | None = None
+    # Enforce each identity's messages per second.
+    rate_limits: bool = True
+    # Largest allowed difference between the request's clock and ours.
+    max_clock_skew_seconds: int = 300
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Self:
+        """Build a state from parsed YAML or JSON."""
+        builders: dict[str, type[Any]] = {
+            "access_keys": AccessKey,
+            "phone_numbers": PhoneNumber,
+            "sender_ids": SenderId,
+            "pools": Pool,
+            "configuration_sets": ConfigurationSet,
+        }
+        data = dict(raw)
+        for key, item_cls in builders.items():
+            if key in data:
+                data[key] = [
+                    _build(item_cls, item, f"{key}[{index}]")
+                    for index, item in enumerate(data[key] or [])
+                ]
+        if "spend_limits" in data:
+            limits = _default_spend_limits()
+            for name, limit in (data["spend_limits"] or {}).items():
+                if name not in limits:
+                    raise StateError(f"spend_limits: unknown limit {name}")
+                limits[name] = _build(SpendLimit, limit, f"spend_limits.{name}")
+            data["spend_limits"] = limits
+        state = _build(cls, data, "state")
+        state.tier = state.tier.upper()
+        if state.tier not in ("PRODUCTION", "SANDBOX"):
+            raise StateError(f"tier must be PRODUCTION or SANDBOX, not {state.tier}")
+        return state
+
+    @classmethod
+    def from_file(cls, path: Path) -> Self:
+        """Load a YAML or JSON state file (JSON is a subset of YAML)."""
+        text = path.read_text(encoding="utf-8")
+        raw = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+        return cls.from_dict(raw or {})
+
+    # -- look-ups ---------------------------------------------------------
+
+    def key(self, access_key_id: str) -> AccessKey | None:
+        """Return the access key with this ID."""
+        return next(
+            (k for k in self.access_keys if k.access_key_id == access_key_id), None
+        )
+
+    def find_phone_number(self, ref: str) -> PhoneNumber | None:
+        """Find a phone number by E.164 number, ID or ARN."""
+        for number in self.phone_numbers:
+            if ref in (number.phone_number, number.phone_number_id):
+                return number
+            if ref.endswith(f":phone-number/{number.phone_number_id}"):
+                return number
+        return None
+
+    def find_sender_id(self, ref: str) -> SenderId | None:
+        """Find a sender ID by its text or ARN."""
+        for sender in self.sender_ids:
+            if ref == sender.sender_id or ref.endswith(
+                f":sender-id/{sender.sender_id}/{sender.iso_country_code}"
+            ):
+                return sender
+        return None
+
+    def find_pool(self, ref: str) -> Pool | None:
+        """Find a pool by ID or ARN."""
+        for pool in self.pools:
+            if ref == pool.pool_id or ref.endswith(f":pool/{pool.pool_id}"):
+                return pool
+        return None
+
+    def find_configuration_set(self, ref: str) -> ConfigurationSet | None:
+        """Find a configuration set by name or ARN."""
+        for config_set in self.configuration_sets:
+            if ref == config_set.name or ref.endswith(
+                f":configuration-set/{config_set.name}"
+            ):
+                return config_set
+        return None

@@ -1,0 +1,1 @@
+"""Tests for the aws_eum_x integration and its emulator."""

@@ -1,0 +1,1 @@
+"""Tests of the End User Messaging emulator, through real aiobotocore clients."""

@@ -1,0 +1,82 @@
+"""The /_emulator/ control endpoints used by scripts and end-to-end tests."""
+
+from __future__ import annotations
+
+import aiohttp
+from botocore.exceptions import ClientError
+import pytest
+
+from eum_emulator import Emulator
+
+
+async def test_outbox_and_faults_over_http(aws_client, emulator: Emulator) -> None:
+    """Faults queue over HTTP; the outbox is read and cleared over HTTP."""
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{emulator.url}/_emulator/health") as resp:
+            assert await resp.json() == {"status": "ok", "account_id": "123456789012"}
+        fault = {"kind": "error", "status": 500, "operation": "DescribePools"}
+        async with http.post(f"{emulator.url}/_emulator/faults", json=[fault]) as resp:
+            pending = (await resp.json())["faults"]
+        assert [(f["kind"], f["code"]) for f in pending] == [
+            ("error", "InternalServerException")
+        ]
+        async with http.get(f"{emulator.url}/_emulator/faults") as resp:
+            assert len((await resp.json())["faults"]) == 1
+        async with http.delete(f"{emulator.url}/_emulator/faults") as resp:
+            assert (await resp.json())["faults"] == []
+        async with http.post(
+            f"{emulator.url}/_emulator/faults", json={"kind": "nope"}
+        ) as resp:
+            assert resp.status == 400
+            assert "kind must be one of" in (await resp.json())["error"]
+
+        client = await aws_client()
+        sent = await client.send_text_message(
+            DestinationPhoneNumber="+15555550123", MessageBody="hello"
+        )
+        async with http.get(f"{emulator.url}/_emulator/outbox") as resp:
+            [message] = (await resp.json())["messages"]
+        assert message["message_id"] == sent["MessageId"]
+        assert message["destination"] == "+15555550123"
+        assert message["segments"] == 1
+        async with http.delete(f"{emulator.url}/_emulator/outbox") as resp:
+            assert (await resp.json())["messages"] == []
+    assert emulator.outbox == []
+
+
+async def test_body_changed_after_signing_is_refused(emulator, aws_client) -> None:
+    """A body altered after signing fails the signature check."""
+    client = await aws_client()
+
+    # Sign a real request, then replace its body after signing.
+    def corrupt(request, **_: object) -> None:
+        request.body = b"{not json"
+
+    client.meta.events.register_last("before-send.*", corrupt)
+    with pytest.raises(ClientError) as caught:
+        await client.describe_pools()
+    # The body no longer matches its signature: the front door says so first.
+    assert caught.value.response["Error"]["Code"] == "InvalidSignatureException"
+
+
+def test_emulator_lifecycle(socket_enabled) -> None:
+    """start/stop, the URL only while running, no double start, port clash."""
+    emulator = Emulator()
+    with pytest.raises(RuntimeError, match="not running"):
+        _ = emulator.url
+    emulator.stop()  # stopping a stopped emulator is harmless
+    url = emulator.start()
+    try:
+        assert emulator.url == url
+        with pytest.raises(RuntimeError, match="already running"):
+            emulator.start()
+        port = int(url.rsplit(":", 1)[1])
+        with pytest.raises(OSError, match="address already in use"):
+            Emulator().start(port=port)
+    finally:
+        emulator.stop()
+    with pytest.raises(RuntimeError):
+        _ = emulator.url
+    emulator.clear_outbox()
+    assert emulator.state.account_id == "123456789012"
+    assert emulator.lock is emulator.service.lock
