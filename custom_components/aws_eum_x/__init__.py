@@ -1,1 +1,99 @@
 """The AWS End User Messaging SMS integration."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+
+from .api import AwsSmsError, SmsClient
+from .const import DOMAIN
+from .coordinator import AwsSmsConfigEntry, AwsSmsRuntimeData, InventoryCoordinator
+from .entity import service_device_info
+from .helpers import async_get_aws_context, connection_from
+
+if TYPE_CHECKING:
+    from homeassistant.helpers.typing import ConfigType
+
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Set up the integration (config entries only)."""
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bool:
+    """Open the AWS clients, fetch the inventory and set up the entities."""
+    context = await async_get_aws_context(hass)
+    try:
+        client = await SmsClient.create(
+            context.session, *connection_from(hass, entry.data)
+        )
+    except AwsSmsError as err:
+        # Only a malformed endpoint URL fails before any request is made.
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_endpoint",
+            translation_placeholders=err.placeholders,
+        ) from err
+
+    coordinator = InventoryCoordinator(hass, entry, client)
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except BaseException:
+        await client.close()
+        raise
+    service_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, **service_device_info(entry)
+    )
+    entry.runtime_data = AwsSmsRuntimeData(
+        client=client, coordinator=coordinator, service_device_id=service_device.id
+    )
+    entry.async_on_unload(
+        coordinator.async_add_listener(
+            callback(lambda: _remove_stale_devices(hass, entry))
+        )
+    )
+    _remove_stale_devices(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bool:
+    """Unload the entities and close the AWS clients."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        await entry.runtime_data.client.close()
+    return unloaded
+
+
+def _current_device_identifiers(entry: AwsSmsConfigEntry) -> set[tuple[str, str]]:
+    inventory = entry.runtime_data.coordinator.data
+    keys = {entry.entry_id} | {
+        f"{entry.entry_id}_{key}" for key in inventory.identities
+    }
+    return {(DOMAIN, key) for key in keys}
+
+
+@callback
+def _remove_stale_devices(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
+    """Remove the devices of identities released in AWS."""
+    current = _current_device_identifiers(entry)
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if not device.identifiers & current:
+            registry.async_update_device(
+                device.id, remove_config_entry_id=entry.entry_id
+            )
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: AwsSmsConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Allow removing a device only when AWS no longer lists its identity."""
+    return not device.identifiers & _current_device_identifiers(entry)

@@ -1,5 +1,57 @@
 """Constants for the AWS End User Messaging SMS integration."""
 
+from __future__ import annotations
+
+from datetime import timedelta
+import logging
 from typing import Final
 
 DOMAIN: Final = "aws_eum_x"
+LOGGER = logging.getLogger(__package__)
+
+# Config entry data.
+CONF_ACCESS_KEY_ID: Final = "access_key_id"
+CONF_SECRET_ACCESS_KEY: Final = "secret_access_key"  # noqa: S105 - a key name
+CONF_REGION: Final = "region"
+CONF_ENDPOINT_URL: Final = "endpoint_url"
+CONF_ACCOUNT_ID: Final = "account_id"
+DEFAULT_REGION: Final = "us-east-1"
+
+# Options.
+CONF_ORIGINATION_IDENTITY: Final = "origination_identity"
+CONF_MESSAGE_TYPE: Final = "message_type"
+CONF_CONFIGURATION_SET: Final = "configuration_set"
+CONF_MAX_PRICE: Final = "max_price"
+CONF_TIME_TO_LIVE: Final = "time_to_live"
+CONF_MPS: Final = "messages_per_second"
+CONF_DAILY_SEGMENT_CAP: Final = "daily_segment_cap"
+
+MESSAGE_TYPES: Final = ("TRANSACTIONAL", "PROMOTIONAL")
+DEFAULT_MESSAGE_TYPE: Final = "TRANSACTIONAL"
+# AWS's limits for TimeToLive, in seconds; AWS's own default is 72 hours.
+MIN_TIME_TO_LIVE: Final = 5
+MAX_TIME_TO_LIVE: Final = 259_200
+# 0 means no daily cap.
+DEFAULT_DAILY_SEGMENT_CAP: Final = 0
+MAX_PRICE_PATTERN: Final = r"[0-9]{0,2}\.[0-9]{1,5}"
+
+# The inventory changes only when someone leases or releases an identity in
+# the AWS console. Every 30 minutes shows such a change within the hour for
+# five Describe* calls a poll (240 a day), far below the service's quotas;
+# the spend limit and tier change even more rarely.
+UPDATE_INTERVAL: Final = timedelta(minutes=30)
+
+# IAM actions: the minimal policy, and the optional reads that add sensors.
+REQUIRED_ACTIONS: Final = (
+    "sms-voice:SendTextMessage",
+    "sms-voice:DescribePhoneNumbers",
+    "sms-voice:DescribeSenderIds",
+)
+OPTIONAL_ACTIONS: Final = (
+    "sms-voice:DescribePools",
+    "sms-voice:DescribeAccountAttributes",
+    "sms-voice:DescribeSpendLimits",
+    "sms-voice:DescribeConfigurationSets",
+)
+
+ISSUE_MISSING_PERMISSIONS: Final = "missing_permissions"

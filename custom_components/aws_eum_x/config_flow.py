@@ -1,0 +1,372 @@
+"""Config flow: connect an AWS account, re-authenticate, reconfigure, options."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, override
+
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlowWithReload,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectOptionDict,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio
+
+from .api import (
+    AwsAccessDeniedError,
+    AwsAuthError,
+    AwsConnectionError,
+    AwsSmsError,
+    validate_credentials,
+)
+from .const import (
+    CONF_ACCESS_KEY_ID,
+    CONF_CONFIGURATION_SET,
+    CONF_DAILY_SEGMENT_CAP,
+    CONF_ENDPOINT_URL,
+    CONF_MAX_PRICE,
+    CONF_MESSAGE_TYPE,
+    CONF_MPS,
+    CONF_ORIGINATION_IDENTITY,
+    CONF_REGION,
+    CONF_SECRET_ACCESS_KEY,
+    CONF_TIME_TO_LIVE,
+    DEFAULT_DAILY_SEGMENT_CAP,
+    DEFAULT_MESSAGE_TYPE,
+    DEFAULT_REGION,
+    DOMAIN,
+    LOGGER,
+    MAX_PRICE_PATTERN,
+    MAX_TIME_TO_LIVE,
+    MESSAGE_TYPES,
+    MIN_TIME_TO_LIVE,
+)
+from .helpers import async_get_aws_context, connection_from
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from .coordinator import AwsSmsConfigEntry
+    from .inventory import Inventory
+
+MINIMAL_POLICY_URL = (
+    "https://github.com/aws-eum-x/aws_eum_x/blob/main/docs/iam/minimal-policy.json"
+)
+_PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+_TEXT = TextSelector()
+_URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+
+
+def _credentials_fields() -> dict[Any, Any]:
+    return {
+        probatio.Required(CONF_ACCESS_KEY_ID): _TEXT,
+        probatio.Required(CONF_SECRET_ACCESS_KEY): _PASSWORD,
+    }
+
+
+def _connection_fields(regions: tuple[str, ...], advanced: bool) -> dict[Any, Any]:
+    fields: dict[Any, Any] = {
+        probatio.Required(CONF_REGION, default=DEFAULT_REGION): SelectSelector(
+            SelectSelectorConfig(
+                options=list(regions), mode=SelectSelectorMode.DROPDOWN
+            )
+        )
+    }
+    if advanced:
+        fields[probatio.Optional(CONF_ENDPOINT_URL)] = _URL
+    return fields
+
+
+async def _async_validate(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[str | None, dict[str, str], dict[str, str]]:
+    """Return the account ID, or form errors and their placeholders."""
+    context = await async_get_aws_context(hass)
+    try:
+        account_id = await validate_credentials(
+            context.session, *connection_from(hass, data)
+        )
+    except AwsAuthError:
+        return None, {"base": "invalid_auth"}, {}
+    except AwsAccessDeniedError as err:
+        return (
+            None,
+            {"base": "access_denied"},
+            {"action": err.action, "policy_url": MINIMAL_POLICY_URL},
+        )
+    except AwsConnectionError:
+        return None, {"base": "cannot_connect"}, {}
+    except AwsSmsError:
+        LOGGER.exception("Unexpected answer from AWS while checking the keys")
+        return None, {"base": "unknown"}, {}
+    except Exception:  # noqa: BLE001 - the form must say "unknown", not crash
+        LOGGER.exception("Unexpected error while checking the keys")
+        return None, {"base": "unknown"}, {}
+    return account_id, {}, {}
+
+
+def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Drop an empty endpoint URL and surrounding blanks from the keys."""
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in user_input.items()}
+    if not data.get(CONF_ENDPOINT_URL):
+        data.pop(CONF_ENDPOINT_URL, None)
+    return data
+
+
+def _title(account_id: str, region: str) -> str:
+    return f"AWS SMS {account_id} ({region})"
+
+
+class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Connect an AWS account and region."""
+
+    VERSION = 1
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> AwsSmsOptionsFlow:
+        """Return the options flow."""
+        return AwsSmsOptionsFlow()
+
+    async def _regions(self) -> tuple[str, ...]:
+        return (await async_get_aws_context(self.hass)).regions
+
+    @override
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for keys and region, and check them against AWS."""
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            data = _clean(user_input)
+            account_id, errors, placeholders = await _async_validate(self.hass, data)
+            if account_id is not None:
+                await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(
+                    title=_title(account_id, data[CONF_REGION]), data=data
+                )
+        schema = probatio.Schema(
+            _credentials_fields()
+            | _connection_fields(await self._regions(), self.show_advanced_options)
+        )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_reauth(
+        self, entry_data: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """AWS rejected the keys: ask for new ones."""
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Check new keys; they must belong to the same account."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        placeholders = {"title": entry.title}
+        if user_input is not None:
+            data = {**entry.data, **_clean(user_input)}
+            account_id, errors, extra = await _async_validate(self.hass, data)
+            placeholders |= extra
+            if account_id is not None:
+                await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
+                self._abort_if_unique_id_mismatch(reason="wrong_account")
+                return self.async_update_reload_and_abort(entry, data=data)
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=self.add_suggested_values_to_schema(
+                probatio.Schema(_credentials_fields()),
+                {CONF_ACCESS_KEY_ID: entry.data[CONF_ACCESS_KEY_ID]},
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change region, endpoint or keys of the same account."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if user_input is not None:
+            data = _clean(user_input)
+            account_id, errors, placeholders = await _async_validate(self.hass, data)
+            if account_id is not None:
+                if entry.unique_id and not entry.unique_id.startswith(f"{account_id}_"):
+                    return self.async_abort(reason="wrong_account")
+                unique_id = f"{account_id}_{data[CONF_REGION]}"
+                if unique_id != entry.unique_id:
+                    await self.async_set_unique_id(unique_id)
+                    self._abort_if_unique_id_configured()
+                return self.async_update_reload_and_abort(
+                    entry,
+                    unique_id=unique_id,
+                    title=_title(account_id, data[CONF_REGION]),
+                    data=data,
+                )
+        schema = probatio.Schema(
+            _credentials_fields()
+            | _connection_fields(
+                await self._regions(),
+                self.show_advanced_options or CONF_ENDPOINT_URL in entry.data,
+            )
+        )
+        suggested = user_input or {
+            k: v for k, v in entry.data.items() if k != CONF_SECRET_ACCESS_KEY
+        }
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+
+def _identity_options(inventory: Inventory | None) -> list[SelectOptionDict]:
+    if inventory is None:
+        return []
+    return [
+        SelectOptionDict(value=identity.origination_identity, label=identity.name)
+        for identity in inventory.identities.values()
+    ]
+
+
+class AwsSmsOptionsFlow(OptionsFlowWithReload):
+    """Defaults for sending, rate limits and the daily cap."""
+
+    config_entry: AwsSmsConfigEntry
+
+    def __init__(self) -> None:
+        """Collect the options across two steps."""
+        self._options: dict[str, Any] = {}
+
+    def _inventory(self) -> Inventory | None:
+        runtime = getattr(self.config_entry, "runtime_data", None)
+        return runtime.coordinator.data if runtime is not None else None
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Defaults for every message, and the daily segment cap."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            max_price = user_input.get(CONF_MAX_PRICE)
+            if max_price and not re.fullmatch(MAX_PRICE_PATTERN, max_price):
+                errors[CONF_MAX_PRICE] = "invalid_max_price"
+            else:
+                self._options = {
+                    k: v for k, v in user_input.items() if v not in (None, "")
+                }
+                return await self.async_step_rate_limits()
+
+        inventory = self._inventory()
+        config_sets = inventory.configuration_sets if inventory else None
+        schema = probatio.Schema(
+            {
+                probatio.Optional(CONF_ORIGINATION_IDENTITY): SelectSelector(
+                    SelectSelectorConfig(
+                        options=_identity_options(inventory),
+                        mode=SelectSelectorMode.DROPDOWN,
+                        custom_value=True,
+                    )
+                ),
+                probatio.Required(
+                    CONF_MESSAGE_TYPE, default=DEFAULT_MESSAGE_TYPE
+                ): SelectSelector(
+                    SelectSelectorConfig(
+                        options=list(MESSAGE_TYPES),
+                        translation_key=CONF_MESSAGE_TYPE,
+                    )
+                ),
+                # With DescribeConfigurationSets allowed, a list to pick from;
+                # without it, the name typed by hand.
+                probatio.Optional(CONF_CONFIGURATION_SET): (
+                    SelectSelector(
+                        SelectSelectorConfig(
+                            options=list(config_sets),
+                            mode=SelectSelectorMode.DROPDOWN,
+                            custom_value=True,
+                        )
+                    )
+                    if config_sets is not None
+                    else _TEXT
+                ),
+                probatio.Optional(CONF_MAX_PRICE): _TEXT,
+                probatio.Optional(CONF_TIME_TO_LIVE): NumberSelector(
+                    NumberSelectorConfig(
+                        min=MIN_TIME_TO_LIVE,
+                        max=MAX_TIME_TO_LIVE,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="s",
+                    )
+                ),
+                probatio.Required(
+                    CONF_DAILY_SEGMENT_CAP, default=DEFAULT_DAILY_SEGMENT_CAP
+                ): NumberSelector(
+                    NumberSelectorConfig(min=0, step=1, mode=NumberSelectorMode.BOX)
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or dict(self.config_entry.options)
+            ),
+            errors=errors,
+        )
+
+    async def async_step_rate_limits(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Messages per second for each origination identity."""
+        inventory = self._inventory()
+        identities = inventory.identities if inventory else {}
+        if user_input is not None or not identities:
+            mps = {k: float(v) for k, v in (user_input or {}).items()}
+            return self.async_create_entry(data={**self._options, CONF_MPS: mps})
+
+        current: dict[str, float] = self.config_entry.options.get(CONF_MPS, {})
+        schema = probatio.Schema(
+            {
+                probatio.Required(
+                    identity.origination_identity,
+                    default=current.get(
+                        identity.origination_identity, identity.default_mps
+                    ),
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0.1,
+                        max=1000,
+                        step=0.1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="msg/s",
+                    )
+                )
+                for identity in identities.values()
+            }
+        )
+        return self.async_show_form(step_id="rate_limits", data_schema=schema)

@@ -1,0 +1,114 @@
+"""The inventory coordinator: what the account owns, refreshed periodically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, override
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError, SmsClient
+from .const import DOMAIN, ISSUE_MISSING_PERMISSIONS, LOGGER, UPDATE_INTERVAL
+from .inventory import Inventory
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from homeassistant.core import HomeAssistant
+
+
+@dataclass
+class AwsSmsRuntimeData:
+    """What a loaded config entry holds."""
+
+    client: SmsClient
+    coordinator: InventoryCoordinator
+    # Device registry ID of the service device, parent of identity devices.
+    service_device_id: str
+
+
+type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]
+
+
+class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
+    """Fetch phone numbers, sender IDs, pools, tier and spend limit."""
+
+    config_entry: AwsSmsConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: AwsSmsConfigEntry, client: SmsClient
+    ) -> None:
+        """Poll the account of ``entry`` through ``client``."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} inventory",
+            update_interval=UPDATE_INTERVAL,
+        )
+        self.client = client
+
+    @override
+    async def _async_update_data(self) -> Inventory:
+        """Fetch every page of everything; optional reads may be denied."""
+        denied: list[str] = []
+
+        async def optional[T](fetch: Callable[[], Awaitable[T]]) -> T | None:
+            try:
+                return await fetch()
+            except AwsAccessDeniedError as err:
+                denied.append(err.action)
+                return None
+
+        try:
+            phone_numbers = await self.client.describe_phone_numbers()
+            sender_ids = await self.client.describe_sender_ids()
+            pools = await optional(self.client.describe_pools)
+            tier = await optional(self.client.account_tier)
+            spend_limit = await optional(self.client.text_spend_limit)
+            config_sets = await optional(self.client.describe_configuration_sets)
+        except AwsAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN,
+                translation_key="invalid_auth",
+                translation_placeholders=err.placeholders,
+            ) from err
+        except AwsSmsError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key=err.translation_key,
+                translation_placeholders=err.placeholders,
+            ) from err
+
+        self._update_permissions_issue(denied)
+        return Inventory(
+            phone_numbers=tuple(phone_numbers),
+            sender_ids=tuple(sender_ids),
+            pools=tuple(pools) if pools is not None else None,
+            account_tier=tier,
+            text_spend_limit=spend_limit,
+            configuration_sets=tuple(config_sets) if config_sets is not None else None,
+            denied_actions=tuple(denied),
+        )
+
+    def _update_permissions_issue(self, denied: list[str]) -> None:
+        """Raise a repair issue naming the optional actions IAM denies."""
+        issue_id = f"{ISSUE_MISSING_PERMISSIONS}_{self.config_entry.entry_id}"
+        if not denied:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_MISSING_PERMISSIONS,
+            translation_placeholders={
+                "title": self.config_entry.title,
+                "actions": ", ".join(denied),
+            },
+        )

@@ -1,0 +1,70 @@
+"""Home Assistant glue shared by setup and the config flow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.singleton import singleton
+from homeassistant.util.hass_dict import HassKey
+
+from .api import AwsCredentials, available_regions, prepare_session
+from .const import (
+    CONF_ACCESS_KEY_ID,
+    CONF_ENDPOINT_URL,
+    CONF_REGION,
+    CONF_SECRET_ACCESS_KEY,
+    DOMAIN,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from aiobotocore.session import AioSession
+    import aiohttp
+    from homeassistant.core import HomeAssistant
+
+
+@dataclass(frozen=True)
+class AwsContext:
+    """The prepared aiobotocore session and the regions of the service."""
+
+    session: AioSession
+    regions: tuple[str, ...]
+
+
+_CONTEXT_KEY: HassKey[AwsContext] = HassKey(f"{DOMAIN}_aws_context")
+
+
+def _prepare() -> AwsContext:
+    session = prepare_session()
+    return AwsContext(session, tuple(available_regions()))
+
+
+@singleton(_CONTEXT_KEY, async_=True)
+async def async_get_aws_context(hass: HomeAssistant) -> AwsContext:
+    """Return the shared aiobotocore session, prepared once in an executor.
+
+    botocore reads JSON models, endpoint data and ~/.aws/config from disk;
+    doing that once, off the event loop, keeps setup and reloads free of
+    blocking calls and shares the parsed models between config entries.
+    """
+    return await hass.async_add_executor_job(_prepare)
+
+
+def credentials_from(data: Mapping[str, Any]) -> AwsCredentials:
+    """Return the access key pair stored in config entry data."""
+    return AwsCredentials(data[CONF_ACCESS_KEY_ID], data[CONF_SECRET_ACCESS_KEY])
+
+
+def connection_from(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> tuple[aiohttp.ClientSession, AwsCredentials, str, str | None]:
+    """Return HA's HTTP session, the keys, region and endpoint of an entry."""
+    return (
+        async_get_clientsession(hass),
+        credentials_from(data),
+        data[CONF_REGION],
+        data.get(CONF_ENDPOINT_URL) or None,
+    )

@@ -1,0 +1,144 @@
+"""What an account owns, as the integration uses it: pure logic, no I/O.
+
+An *origination identity* is anything a message can be sent from: a phone
+number, a sender ID or a pool. This module gives them one shape, a stable
+key, and the messages-per-second AWS grants each by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Final, Literal
+
+if TYPE_CHECKING:
+    from .api import PhoneNumberInfo, PoolInfo, SenderIdInfo, SpendLimit
+
+type IdentityKind = Literal["phone_number", "sender_id", "pool"]
+
+# Default messages per second, from the AWS End User Messaging SMS user guide
+# ("MPS limits"): US/CA short codes 100, US 10DLC 1 per number, US toll-free 3,
+# Canadian long codes 1, long codes elsewhere 10. Simulator numbers behave as
+# 10DLC numbers. AWS documents no figure for sender IDs; they use the
+# international routes of long codes, so they get the same 10.
+DEFAULT_MPS_BY_NUMBER_TYPE: Final = {
+    "SHORT_CODE": 100.0,
+    "TEN_DLC": 1.0,
+    "TOLL_FREE": 3.0,
+    "LONG_CODE": 10.0,
+    "SIMULATOR": 1.0,
+}
+CANADIAN_LONG_CODE_MPS: Final = 1.0
+DEFAULT_SENDER_ID_MPS: Final = 10.0
+# A pool with no member numbers in the inventory: the most cautious rate.
+DEFAULT_POOL_MPS: Final = 1.0
+
+
+def phone_number_mps(number: PhoneNumberInfo) -> float:
+    """Return the default messages per second of a phone number."""
+    if number.number_type == "LONG_CODE" and number.iso_country_code == "CA":
+        return CANADIAN_LONG_CODE_MPS
+    return DEFAULT_MPS_BY_NUMBER_TYPE.get(number.number_type, 1.0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OriginIdentity:
+    """A phone number, sender ID or pool, as a device and a send origin."""
+
+    key: str
+    kind: IdentityKind
+    # What SendTextMessage accepts as OriginationIdentity for it.
+    origination_identity: str
+    arn: str
+    name: str
+    status: str
+    default_mps: float
+    model: str
+    monthly_leasing_price: float | None
+    two_way_enabled: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Inventory:
+    """Everything the coordinator fetched in one refresh.
+
+    Optional reads the keys may not call are None, and their IAM actions are
+    listed in ``denied_actions``.
+    """
+
+    phone_numbers: tuple[PhoneNumberInfo, ...]
+    sender_ids: tuple[SenderIdInfo, ...]
+    pools: tuple[PoolInfo, ...] | None
+    account_tier: str | None
+    text_spend_limit: SpendLimit | None
+    configuration_sets: tuple[str, ...] | None
+    denied_actions: tuple[str, ...] = ()
+
+    @cached_property
+    def identities(self) -> dict[str, OriginIdentity]:
+        """Return every origination identity by its stable key."""
+        found: dict[str, OriginIdentity] = {}
+        for number in self.phone_numbers:
+            found[number.phone_number_id] = OriginIdentity(
+                key=number.phone_number_id,
+                kind="phone_number",
+                origination_identity=number.phone_number,
+                arn=number.arn,
+                name=number.phone_number,
+                status=number.status.lower(),
+                default_mps=phone_number_mps(number),
+                model=number.number_type,
+                monthly_leasing_price=_price(number.monthly_leasing_price),
+                two_way_enabled=number.two_way_enabled,
+            )
+        for sender in self.sender_ids:
+            found[sender.key] = OriginIdentity(
+                key=sender.key,
+                kind="sender_id",
+                origination_identity=sender.sender_id,
+                arn=sender.arn,
+                name=f"{sender.sender_id} ({sender.iso_country_code})",
+                status="registered" if sender.registered else "unregistered",
+                default_mps=DEFAULT_SENDER_ID_MPS,
+                model="SENDER_ID",
+                monthly_leasing_price=_price(sender.monthly_leasing_price),
+                two_way_enabled=None,
+            )
+        for pool in self.pools or ():
+            members = [
+                phone_number_mps(n)
+                for n in self.phone_numbers
+                if n.pool_id == pool.pool_id
+            ]
+            found[pool.pool_id] = OriginIdentity(
+                key=pool.pool_id,
+                kind="pool",
+                origination_identity=pool.pool_id,
+                arn=pool.arn,
+                name=pool.pool_id,
+                status=pool.status.lower(),
+                # AWS picks any member for a message: only the slowest is safe.
+                default_mps=min(members, default=DEFAULT_POOL_MPS),
+                model="POOL",
+                monthly_leasing_price=None,
+                two_way_enabled=pool.two_way_enabled,
+            )
+        return found
+
+    def find_identity(self, value: str) -> OriginIdentity | None:
+        """Find an identity by what a user may type: number, ID, ARN or key."""
+        for identity in self.identities.values():
+            if value in (
+                identity.key,
+                identity.origination_identity,
+                identity.arn,
+            ):
+                return identity
+        return None
+
+
+def _price(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""Tests of the aws_eum_x integration, in real Home Assistant against the emulator."""

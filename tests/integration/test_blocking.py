@@ -1,0 +1,80 @@
+"""No blocking I/O in the event loop, and nothing left open.
+
+Home Assistant's blocking-call detector skips file and SSL checks under
+pytest; this test turns the full detector on, as a real `hass` run has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+import gc
+
+import aiohttp
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.aws_eum_x.api import AwsConnectionError
+from custom_components.aws_eum_x.const import UPDATE_INTERVAL
+from homeassistant import block_async_io
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util import dt as dt_util
+
+
+@pytest.fixture
+def detect_blocking_calls(monkeypatch: pytest.MonkeyPatch) -> Generator[None]:
+    """Enable every check of Home Assistant's blocking-call detector."""
+    monkeypatch.setattr(block_async_io, "_IN_TESTS", False)
+    block_async_io.enable()
+    yield
+    calls = block_async_io._BLOCKED_CALLS.calls
+    for call in calls:
+        setattr(call.object, call.function, call.original_func)
+    calls.clear()
+
+
+async def test_setup_refresh_reload_unload_do_not_block(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    detect_blocking_calls: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Setup, a scheduled refresh, a reload and unload: no blocking call."""
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert config_entry.state is ConfigEntryState.LOADED
+
+    async_fire_time_changed(hass, dt_util.utcnow() + UPDATE_INTERVAL)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert "Detected blocking call" not in caplog.text
+    assert "Unclosed" not in caplog.text
+
+
+async def test_unload_closes_clients_but_not_the_shared_session(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """The aiobotocore clients close; Home Assistant's HTTP session stays open."""
+    shared = async_get_clientsession(hass)
+    runtime = loaded_entry.runtime_data
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert not shared.closed
+    # A closed client refuses to send instead of borrowing the shared session.
+    with pytest.raises(AwsConnectionError, match="The AWS client is closed"):
+        await runtime.client.describe_pools()
+    gc.collect()
+    # aiobotocore opened no aiohttp session of its own.
+    own = [
+        obj
+        for obj in gc.get_objects()
+        if isinstance(obj, aiohttp.ClientSession) and obj is not shared
+    ]
+    assert all(session.closed for session in own)
