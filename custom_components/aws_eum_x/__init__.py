@@ -87,9 +87,7 @@ def _remove_stale_devices(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None
     registry = dr.async_get(hass)
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if not device.identifiers & current:
-            registry.async_update_device(
-                device.id, remove_config_entry_id=entry.entry_id
-            )
+            registry.async_remove_device(device.id)
 
 
 async def async_remove_config_entry_device(

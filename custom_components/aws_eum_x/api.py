@@ -42,7 +42,7 @@ IAM_PREFIX: Final = "sms-voice"
 # Describe* calls are read-only and safe to repeat: keep botocore's standard
 # retry mode (3 attempts, backoff, retries throttling and 5xx).
 DESCRIBE_CONFIG: Final = {
-    "retries": {"mode": "standard", "max_attempts": 3},
+    "retries": {"mode": "standard", "total_max_attempts": 3},
     "connect_timeout": 10,
     "read_timeout": 30,
 }

@@ -12,6 +12,7 @@ from homeassistant.config_entries import (
     OptionsFlowWithReload,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
@@ -66,6 +67,7 @@ if TYPE_CHECKING:
 MINIMAL_POLICY_URL = (
     "https://github.com/aws-eum-x/aws_eum_x/blob/main/docs/iam/minimal-policy.json"
 )
+SECTION_ADVANCED = "advanced"
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -78,17 +80,22 @@ def _credentials_fields() -> dict[Any, Any]:
     }
 
 
-def _connection_fields(regions: tuple[str, ...], advanced: bool) -> dict[Any, Any]:
-    fields: dict[Any, Any] = {
+def _connection_fields(
+    regions: tuple[str, ...], *, expanded: bool = False
+) -> dict[Any, Any]:
+    # The endpoint is for VPC/FIPS endpoints and the emulator: most users
+    # never need it, so it waits in a collapsed section.
+    return {
         probatio.Required(CONF_REGION, default=DEFAULT_REGION): SelectSelector(
             SelectSelectorConfig(
                 options=list(regions), mode=SelectSelectorMode.DROPDOWN
             )
-        )
+        ),
+        probatio.Required(SECTION_ADVANCED): section(
+            probatio.Schema({probatio.Optional(CONF_ENDPOINT_URL): _URL}),
+            {"collapsed": not expanded},
+        ),
     }
-    if advanced:
-        fields[probatio.Optional(CONF_ENDPOINT_URL)] = _URL
-    return fields
 
 
 async def _async_validate(
@@ -120,11 +127,26 @@ async def _async_validate(
 
 
 def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Drop an empty endpoint URL and surrounding blanks from the keys."""
-    data = {k: v.strip() if isinstance(v, str) else v for k, v in user_input.items()}
+    """Flatten the advanced section; drop blanks and an empty endpoint URL."""
+    flat = {k: v for k, v in user_input.items() if k != SECTION_ADVANCED}
+    flat |= user_input.get(SECTION_ADVANCED, {})
+    data = {k: v.strip() if isinstance(v, str) else v for k, v in flat.items()}
     if not data.get(CONF_ENDPOINT_URL):
         data.pop(CONF_ENDPOINT_URL, None)
     return data
+
+
+def _sectioned(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return entry data shaped like the form, to suggest it back."""
+    suggested = {
+        k: v
+        for k, v in data.items()
+        if k not in (CONF_SECRET_ACCESS_KEY, CONF_ENDPOINT_URL)
+    }
+    suggested[SECTION_ADVANCED] = {
+        k: v for k, v in data.items() if k == CONF_ENDPOINT_URL
+    }
+    return suggested
 
 
 def _title(account_id: str, region: str) -> str:
@@ -163,8 +185,7 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     title=_title(account_id, data[CONF_REGION]), data=data
                 )
         schema = probatio.Schema(
-            _credentials_fields()
-            | _connection_fields(await self._regions(), self.show_advanced_options)
+            _credentials_fields() | _connection_fields(await self._regions())
         )
         return self.async_show_form(
             step_id="user",
@@ -230,13 +251,10 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         schema = probatio.Schema(
             _credentials_fields()
             | _connection_fields(
-                await self._regions(),
-                self.show_advanced_options or CONF_ENDPOINT_URL in entry.data,
+                await self._regions(), expanded=CONF_ENDPOINT_URL in entry.data
             )
         )
-        suggested = user_input or {
-            k: v for k, v in entry.data.items() if k != CONF_SECRET_ACCESS_KEY
-        }
+        suggested = user_input or _sectioned(entry.data)
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),

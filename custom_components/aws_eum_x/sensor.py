@@ -145,6 +145,8 @@ IDENTITY_SENSORS: tuple[IdentitySensorDescription, ...] = (
         native_unit_of_measurement=USD,
         suggested_display_precision=2,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # A fixed price: useful once, not worth a place on every dashboard.
+        entity_registry_enabled_default=False,
         value_fn=lambda identity: identity.monthly_leasing_price,
         exists_fn=lambda identity: identity.monthly_leasing_price is not None,
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -20,7 +21,6 @@ from eum_emulator import (
     DEMO_SECRET_ACCESS_KEY,
     Emulator,
 )
-from homeassistant.core import HomeAssistant
 
 REGION = "us-east-1"
 UNIQUE_ID = f"{DEMO_ACCOUNT_ID}_{REGION}"
@@ -38,6 +38,13 @@ def entry_data(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
     }
 
 
+def flow_input(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
+    """Return what a user types in the form: the endpoint sits in a section."""
+    data = entry_data(emulator, **overrides)
+    endpoint = data.pop(CONF_ENDPOINT_URL)
+    return {**data, "advanced": {CONF_ENDPOINT_URL: endpoint}}
+
+
 @pytest.fixture
 def config_entry(hass: HomeAssistant, emulator: Emulator) -> MockConfigEntry:
     """Return a config entry for the demo account, added to hass."""
@@ -46,6 +53,8 @@ def config_entry(hass: HomeAssistant, emulator: Emulator) -> MockConfigEntry:
         title=TITLE,
         unique_id=UNIQUE_ID,
         data=entry_data(emulator),
+        # Fixed so that snapshots do not change from run to run.
+        entry_id="01KAWSSMSENTRY0000000000000",
     )
     entry.add_to_hass(hass)
     return entry

@@ -10,6 +10,11 @@ from collections.abc import Generator
 import gc
 
 import aiohttp
+from homeassistant import block_async_io
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -18,11 +23,6 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.aws_eum_x.api import AwsConnectionError
 from custom_components.aws_eum_x.const import UPDATE_INTERVAL
-from homeassistant import block_async_io
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.util import dt as dt_util
 
 
 @pytest.fixture

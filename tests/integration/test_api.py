@@ -1,0 +1,163 @@
+"""The typed API layer: error translation, pagination, credentials."""
+
+from __future__ import annotations
+
+from botocore.exceptions import (
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    ParamValidationError,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+import pytest
+
+from custom_components.aws_eum_x.api import (
+    AwsAccessDeniedError,
+    AwsAuthError,
+    AwsConnectionError,
+    AwsCredentials,
+    AwsRequestError,
+    AwsSmsError,
+    AwsThrottledError,
+    SmsClient,
+    prepare_session,
+    sts_endpoint_url,
+    translate_botocore_error,
+    translate_client_error,
+)
+from eum_emulator import AccountState, Emulator, PhoneNumber
+
+from .conftest import entry_data
+
+
+def _client_error(code: str, message: str = "m", **extra: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}, **extra}, "Op")
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("UnrecognizedClientException", AwsAuthError),
+        ("InvalidSignatureException", AwsAuthError),
+        ("InvalidClientTokenId", AwsAuthError),
+        ("ExpiredTokenException", AwsAuthError),
+        ("ThrottlingException", AwsThrottledError),
+        ("ConflictException", AwsRequestError),
+    ],
+)
+def test_client_errors_are_translated(code: str, expected: type) -> None:
+    """Each AWS error code becomes the integration's exception for it."""
+    assert type(translate_client_error(_client_error(code), "Op")) is expected
+
+
+def test_access_denied_names_the_action() -> None:
+    """The missing action comes from IAM's message, else from the operation."""
+    err = translate_client_error(
+        _client_error(
+            "AccessDeniedException",
+            "User: arn:aws:iam::1:user/x is not authorized to perform: "
+            "sms-voice:DescribePools on resource: *",
+        ),
+        "DescribePools",
+    )
+    assert isinstance(err, AwsAccessDeniedError)
+    assert err.action == "sms-voice:DescribePools"
+    assert err.placeholders["action"] == "sms-voice:DescribePools"
+    bare = translate_client_error(
+        _client_error("AccessDenied", "Access Denied"), "SendTextMessage"
+    )
+    assert isinstance(bare, AwsAccessDeniedError)
+    assert bare.action == "sms-voice:SendTextMessage"
+
+
+def test_request_error_keeps_code_and_reason() -> None:
+    """Modelled reasons survive translation."""
+    err = translate_client_error(
+        _client_error(
+            "ConflictException",
+            "opted out",
+            Reason="DESTINATION_PHONE_NUMBER_OPTED_OUT",
+        ),
+        "SendTextMessage",
+    )
+    assert isinstance(err, AwsRequestError)
+    assert (err.code, err.reason) == (
+        "ConflictException",
+        "DESTINATION_PHONE_NUMBER_OPTED_OUT",
+    )
+    assert str(err) == "ConflictException: opted out"
+
+
+def test_botocore_errors_are_translated() -> None:
+    """Network failures are connection errors; anything else is generic."""
+    assert isinstance(
+        translate_botocore_error(EndpointConnectionError(endpoint_url="x")),
+        AwsConnectionError,
+    )
+    assert isinstance(
+        translate_botocore_error(ConnectionClosedError(endpoint_url="x")),
+        AwsConnectionError,
+    )
+    assert isinstance(translate_botocore_error(ValueError("bad")), AwsConnectionError)
+    generic = translate_botocore_error(ParamValidationError(report="nope"))
+    assert type(generic) is AwsSmsError
+    assert generic.translation_key == "unknown_error"
+
+
+def test_credentials_repr_hides_the_secret() -> None:
+    """A logged or printed credentials object shows only the key ID."""
+    creds = AwsCredentials("AKIAIOSFODNN7EXAMPLE", "top-secret")
+    assert "top-secret" not in repr(creds)
+    assert "top-secret" not in str(creds)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "expected"),
+    [
+        (None, None),
+        ("http://127.0.0.1:4566", "http://127.0.0.1:4566"),
+        ("https://sms-voice-fips.us-east-1.amazonaws.com", None),
+        (
+            "https://vpce-1.sms-voice.us-east-1.vpce.amazonaws.com",
+            None,
+        ),
+    ],
+)
+def test_sts_endpoint(endpoint: str | None, expected: str | None) -> None:
+    """AWS-hosted endpoints serve one service; STS keeps its own."""
+    assert sts_endpoint_url(endpoint) == expected
+
+
+@pytest.fixture
+def account_state() -> AccountState:
+    """Serve an account with 230 numbers: three pages of 100."""
+    state = AccountState()
+    state.phone_numbers = [
+        PhoneNumber(
+            phone_number=f"+1202555{index:04d}",
+            iso_country_code="US",
+            number_type="TEN_DLC",
+        )
+        for index in range(230)
+    ]
+    return state
+
+
+async def test_every_page_is_read(hass: HomeAssistant, emulator: Emulator) -> None:
+    """Describe* calls follow NextToken to the end."""
+    session = await hass.async_add_executor_job(prepare_session)
+    data = entry_data(emulator)
+    client = await SmsClient.create(
+        session,
+        async_get_clientsession(hass),
+        AwsCredentials(data["access_key_id"], data["secret_access_key"]),
+        data["region"],
+        data["endpoint_url"],
+    )
+    try:
+        numbers = await client.describe_phone_numbers()
+    finally:
+        await client.close()
+    assert len(numbers) == 230
+    assert len({n.phone_number for n in numbers}) == 230

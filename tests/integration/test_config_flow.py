@@ -1,0 +1,394 @@
+"""The config flow: user step, errors, reauth, reconfigure and options."""
+
+from __future__ import annotations
+
+import socket
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.aws_eum_x.const import (
+    CONF_ACCESS_KEY_ID,
+    CONF_CONFIGURATION_SET,
+    CONF_DAILY_SEGMENT_CAP,
+    CONF_ENDPOINT_URL,
+    CONF_MAX_PRICE,
+    CONF_MESSAGE_TYPE,
+    CONF_MPS,
+    CONF_ORIGINATION_IDENTITY,
+    CONF_REGION,
+    CONF_SECRET_ACCESS_KEY,
+    CONF_TIME_TO_LIVE,
+    DOMAIN,
+)
+from eum_emulator import (
+    DEMO_ACCESS_KEY_ID,
+    DEMO_SECRET_ACCESS_KEY,
+    AccessKey,
+    AccountState,
+    Emulator,
+)
+
+from .conftest import REGION, TITLE, UNIQUE_ID, entry_data, flow_input
+
+SECOND_KEY = "AKIASECONDKEYEXAMPLE"
+SECOND_SECRET = "second-secret-EXAMPLEKEY"
+NO_DESCRIBE_KEY = "AKIANODESCRIBEEXAMPL"
+
+
+@pytest.fixture
+def account_state() -> AccountState:
+    """Serve the demo account with a second key and a send-only key."""
+    state = AccountState()
+    state.access_keys += [
+        AccessKey(SECOND_KEY, SECOND_SECRET),
+        AccessKey(
+            NO_DESCRIBE_KEY,
+            SECOND_SECRET,
+            allowed_actions=["sms-voice:SendTextMessage"],
+        ),
+    ]
+    return state
+
+
+def _free_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+async def _start_user_flow(hass: HomeAssistant) -> dict:
+    return await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+
+
+async def test_user_flow_creates_the_entry(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """Valid keys create an entry named after the account and region."""
+    result = await _start_user_flow(hass)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    schema = result["data_schema"].schema
+    assert schema["advanced"].options == {"collapsed": True}
+    region_selector = next(v for k, v in schema.items() if k == CONF_REGION)
+    regions = region_selector.config["options"]
+    assert "us-east-1" in regions
+    assert "us-gov-west-1" in regions
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {**flow_input(emulator), CONF_ACCESS_KEY_ID: f" {DEMO_ACCESS_KEY_ID} "},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == TITLE
+    assert result["data"] == entry_data(emulator)
+    assert result["result"].unique_id == UNIQUE_ID
+
+
+async def test_empty_endpoint_means_aws(hass: HomeAssistant, emulator) -> None:
+    """An empty endpoint is not stored: the entry talks to AWS itself.
+
+    Mocked: with no endpoint the check would go to real AWS, which tests must
+    never reach; the mock records what the flow would have called.
+    """
+    result = await _start_user_flow(hass)
+    with patch(
+        "custom_components.aws_eum_x.config_flow.validate_credentials",
+        return_value="123456789012",
+    ) as validate:
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {**flow_input(emulator), "advanced": {}}
+        )
+    assert validate.call_args.args[-1] is None
+    assert CONF_ENDPOINT_URL not in result["data"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error"),
+    [
+        ({CONF_SECRET_ACCESS_KEY: "wrong"}, "invalid_auth"),
+        ({CONF_ACCESS_KEY_ID: "AKIAUNKNOWNEXAMPLE00"}, "invalid_auth"),
+        (
+            {
+                CONF_ACCESS_KEY_ID: NO_DESCRIBE_KEY,
+                CONF_SECRET_ACCESS_KEY: SECOND_SECRET,
+            },
+            "access_denied",
+        ),
+        ({CONF_ENDPOINT_URL: "not a url"}, "cannot_connect"),
+    ],
+)
+async def test_user_flow_errors_then_recovers(
+    hass: HomeAssistant, emulator: Emulator, overrides, error
+) -> None:
+    """Each failure maps to its form error; fixing the input creates the entry."""
+    result = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator, **overrides)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": error}
+    if error == "access_denied":
+        assert result["description_placeholders"]["action"] == (
+            "sms-voice:DescribePhoneNumbers"
+        )
+        assert result["description_placeholders"]["policy_url"].endswith(
+            "minimal-policy.json"
+        )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_unreachable_endpoint(hass: HomeAssistant, socket_enabled) -> None:
+    """A refused connection is cannot_connect."""
+    result = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
+            CONF_SECRET_ACCESS_KEY: DEMO_SECRET_ACCESS_KEY,
+            CONF_REGION: REGION,
+            "advanced": {CONF_ENDPOINT_URL: _free_port_url()},
+        },
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+async def test_unexpected_aws_error_is_unknown(
+    hass: HomeAssistant, emulator: Emulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An AWS error the flow does not expect is 'unknown', logged without secrets."""
+    emulator.add_fault(
+        "error",
+        operation="DescribePhoneNumbers",
+        code="ValidationException",
+        message="Something new",
+    )
+    result = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator)
+    )
+    assert result["errors"] == {"base": "unknown"}
+    assert "Something new" in caplog.text
+    assert DEMO_SECRET_ACCESS_KEY not in caplog.text
+
+
+async def test_unexpected_exception_is_unknown(hass: HomeAssistant, emulator) -> None:
+    """A bug (not an AWS answer) is 'unknown' too.
+
+    Mocked: the emulator can only produce AWS answers, not a programming error.
+    """
+    result = await _start_user_flow(hass)
+    with patch(
+        "custom_components.aws_eum_x.config_flow.validate_credentials",
+        side_effect=RuntimeError("boom"),
+    ):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], flow_input(emulator)
+        )
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_same_account_and_region_is_already_configured(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator
+) -> None:
+    """A second entry for the same account and region aborts."""
+    result = await _start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator)
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_reauth_with_new_keys(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator
+) -> None:
+    """New keys of the same account replace the old ones."""
+    result = await loaded_entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["title"] == TITLE
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_ACCESS_KEY_ID: SECOND_KEY, CONF_SECRET_ACCESS_KEY: "wrong"},
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_ACCESS_KEY_ID: SECOND_KEY, CONF_SECRET_ACCESS_KEY: SECOND_SECRET},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert loaded_entry.data[CONF_ACCESS_KEY_ID] == SECOND_KEY
+    assert loaded_entry.data[CONF_ENDPOINT_URL] == emulator.url
+
+
+async def test_reauth_with_keys_of_another_account(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Keys of another account abort instead of silently switching accounts."""
+    result = await config_entry.start_reauth_flow(hass)
+    with emulator.lock:
+        emulator.state.account_id = "210987654321"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {CONF_ACCESS_KEY_ID: SECOND_KEY, CONF_SECRET_ACCESS_KEY: SECOND_SECRET},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_account"
+    assert config_entry.data[CONF_ACCESS_KEY_ID] == DEMO_ACCESS_KEY_ID
+
+
+async def test_reconfigure_region_and_keys(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator
+) -> None:
+    """Moving to another region changes the unique ID and title."""
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "reconfigure"
+    # A stored endpoint opens the advanced section.
+    assert result["data_schema"].schema["advanced"].options == {"collapsed": False}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator, **{CONF_SECRET_ACCESS_KEY: "bad"})
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        flow_input(
+            emulator,
+            **{
+                CONF_REGION: "eu-west-2",
+                CONF_ACCESS_KEY_ID: SECOND_KEY,
+                CONF_SECRET_ACCESS_KEY: SECOND_SECRET,
+            },
+        ),
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.unique_id == "123456789012_eu-west-2"
+    assert loaded_entry.title == "AWS SMS 123456789012 (eu-west-2)"
+    assert loaded_entry.data[CONF_REGION] == "eu-west-2"
+
+
+async def test_reconfigure_keeps_region_when_unchanged(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator
+) -> None:
+    """Reconfiguring the keys alone keeps the unique ID."""
+    result = await config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        flow_input(
+            emulator,
+            **{CONF_ACCESS_KEY_ID: SECOND_KEY, CONF_SECRET_ACCESS_KEY: SECOND_SECRET},
+        ),
+    )
+    assert result["reason"] == "reconfigure_successful"
+    assert config_entry.unique_id == UNIQUE_ID
+
+
+async def test_reconfigure_to_another_account_or_taken_region(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Another account aborts; a region another entry has aborts too."""
+    MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="123456789012_eu-west-2",
+        data=entry_data(emulator, **{CONF_REGION: "eu-west-2"}),
+    ).add_to_hass(hass)
+    result = await config_entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator, **{CONF_REGION: "eu-west-2"})
+    )
+    assert result["reason"] == "already_configured"
+
+    result = await config_entry.start_reconfigure_flow(hass)
+    with emulator.lock:
+        emulator.state.account_id = "210987654321"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator)
+    )
+    assert result["reason"] == "wrong_account"
+
+
+async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
+    """Defaults from the inventory, then a rate for each identity; reloads."""
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["step_id"] == "init"
+    schema = result["data_schema"].schema
+    identity_selector = next(
+        v for k, v in schema.items() if k == CONF_ORIGINATION_IDENTITY
+    )
+    labels = {o["value"] for o in identity_selector.config["options"]}
+    assert {"+18885550100", "+447700900123", "HOMEALERT"} <= labels
+    config_set_selector = next(
+        v for k, v in schema.items() if k == CONF_CONFIGURATION_SET
+    )
+    assert config_set_selector.config["options"] == ["home-alerts"]
+
+    user_input = {
+        CONF_ORIGINATION_IDENTITY: "+18885550100",
+        CONF_MESSAGE_TYPE: "TRANSACTIONAL",
+        CONF_CONFIGURATION_SET: "home-alerts",
+        CONF_MAX_PRICE: "1.5",
+        CONF_TIME_TO_LIVE: 600,
+        CONF_DAILY_SEGMENT_CAP: 100,
+    }
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**user_input, CONF_MAX_PRICE: "cheap"}
+    )
+    assert result["errors"] == {CONF_MAX_PRICE: "invalid_max_price"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], user_input
+    )
+    assert result["step_id"] == "rate_limits"
+    rate_schema = result["data_schema"].schema
+    defaults = {str(k): k.default() for k in rate_schema}
+    assert defaults["+18885550100"] == 3.0
+    assert defaults["+447700900123"] == 10.0
+    assert defaults["HOMEALERT"] == 10.0
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**defaults, "+18885550100": 2}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert loaded_entry.options[CONF_MPS]["+18885550100"] == 2.0
+    assert loaded_entry.options[CONF_MAX_PRICE] == "1.5"
+    # The entry reloaded with the new options and is running again.
+    assert loaded_entry.runtime_data.coordinator.last_update_success
+
+
+async def test_options_flow_without_inventory(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """An entry that is not loaded still takes options, typed by hand."""
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    schema = result["data_schema"].schema
+    identity_selector = next(
+        v for k, v in schema.items() if k == CONF_ORIGINATION_IDENTITY
+    )
+    assert identity_selector.config["options"] == []
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_ORIGINATION_IDENTITY: "+18885550100",
+            CONF_MESSAGE_TYPE: "PROMOTIONAL",
+            CONF_CONFIGURATION_SET: "typed-by-hand",
+            CONF_DAILY_SEGMENT_CAP: 0,
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options == {
+        CONF_ORIGINATION_IDENTITY: "+18885550100",
+        CONF_MESSAGE_TYPE: "PROMOTIONAL",
+        CONF_CONFIGURATION_SET: "typed-by-hand",
+        CONF_DAILY_SEGMENT_CAP: 0,
+        CONF_MPS: {},
+    }
