@@ -4,26 +4,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from homeassistant.components.notify.legacy import NOTIFY_SERVICES
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    discovery,
+)
 
 from .api import AwsSmsError, SmsClient
 from .const import DOMAIN
 from .coordinator import AwsSmsConfigEntry, AwsSmsRuntimeData, InventoryCoordinator
 from .entity import service_device_info
 from .helpers import async_get_aws_context, connection_from
+from .notify import AwsSmsNotificationService, legacy_discovery_info
+from .sender import SmsSender
+from .services import async_setup_services
+from .usage import DailyUsage
 
 if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.NOTIFY, Platform.SENSOR]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration (config entries only)."""
+    """Register the integration's actions."""
+    async_setup_services(hass)
     return True
 
 
@@ -48,11 +58,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
     except BaseException:
         await client.close()
         raise
+
+    usage = DailyUsage(hass, entry.entry_id)
+    entry.async_on_unload(await usage.async_load())
     service_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **service_device_info(entry)
     )
     entry.runtime_data = AwsSmsRuntimeData(
-        client=client, coordinator=coordinator, service_device_id=service_device.id
+        client=client,
+        coordinator=coordinator,
+        service_device_id=service_device.id,
+        usage=usage,
+        sender=SmsSender(hass, entry, client, usage),
     )
     entry.async_on_unload(
         coordinator.async_add_listener(
@@ -61,28 +78,51 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
     )
     _remove_stale_devices(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # The legacy notify.<entry title> service that automations call.
+    await discovery.async_load_platform(
+        hass, Platform.NOTIFY, DOMAIN, legacy_discovery_info(entry), {}
+    )
+    entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True
 
 
+async def _async_reload(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
+    """Apply new options, recipients or keys by reloading."""
+    await hass.config_entries.async_reload(entry.entry_id)
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bool:
-    """Unload the entities and close the AWS clients."""
+    """Unload the entities and services, save usage and close the clients."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        await _async_remove_legacy_service(hass, entry.entry_id)
+        await entry.runtime_data.usage.async_save()
         await entry.runtime_data.client.close()
     return unloaded
+
+
+async def _async_remove_legacy_service(hass: HomeAssistant, entry_id: str) -> None:
+    """Unregister this entry's notify service, leaving other entries' alone."""
+    services = hass.data.get(NOTIFY_SERVICES, {}).get(DOMAIN, [])
+    for service in list(services):
+        if isinstance(service, AwsSmsNotificationService) and (
+            service.entry_id == entry_id
+        ):
+            await service.async_unregister_services()
+            services.remove(service)
 
 
 def _current_device_identifiers(entry: AwsSmsConfigEntry) -> set[tuple[str, str]]:
     inventory = entry.runtime_data.coordinator.data
     keys = {entry.entry_id} | {
-        f"{entry.entry_id}_{key}" for key in inventory.identities
+        f"{entry.entry_id}_{key}" for key in [*inventory.identities, *entry.subentries]
     }
     return {(DOMAIN, key) for key in keys}
 
 
 @callback
 def _remove_stale_devices(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
-    """Remove the devices of identities released in AWS."""
+    """Remove the devices of identities released in AWS and removed recipients."""
     current = _current_device_identifiers(entry)
     registry = dr.async_get(hass)
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):

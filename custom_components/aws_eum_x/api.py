@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from http import HTTPStatus
 import logging
 import re
 from typing import TYPE_CHECKING, Any, Final, Self, cast
@@ -25,6 +26,7 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     HTTPClientError,
+    ReadTimeoutError,
 )
 from yarl import URL
 
@@ -128,11 +130,34 @@ class AwsRequestError(AwsSmsError):
 
     translation_key = "request_failed"
 
-    def __init__(self, message: str, code: str, reason: str | None = None) -> None:
-        """Keep AWS's error code and modelled reason."""
-        super().__init__(message, code=code, reason=reason or "")
+    def __init__(
+        self,
+        message: str,
+        code: str,
+        reason: str | None = None,
+        resource: str | None = None,
+    ) -> None:
+        """Keep AWS's error code, modelled reason and the resource it names."""
+        super().__init__(
+            message, code=code, reason=reason or "", resource=resource or ""
+        )
         self.code = code
         self.reason = reason
+        self.resource = resource
+
+
+class AwsNotSentError(AwsConnectionError):
+    """The request never reached AWS (refused, DNS, connect timeout): safe to retry."""
+
+
+class AwsMaybeSentError(AwsSmsError):
+    """The request may have reached AWS and the answer was lost.
+
+    A read timeout, a dropped connection or a 5xx answer after sending: AWS
+    may have sent the SMS. Sending again could deliver it twice.
+    """
+
+    translation_key = "message_maybe_sent"
 
 
 def translate_client_error(err: ClientError, operation: str) -> AwsSmsError:
@@ -149,8 +174,16 @@ def translate_client_error(err: ClientError, operation: str) -> AwsSmsError:
     if code == "ThrottlingException":
         return AwsThrottledError(f"{code}: {message}")
     reason = err.response.get("Reason")
+    resource = " ".join(
+        str(err.response[key])
+        for key in ("ResourceType", "ResourceId")
+        if err.response.get(key)
+    )
     return AwsRequestError(
-        f"{code}: {message}", code=code, reason=str(reason) if reason else None
+        f"{code}: {message}",
+        code=code,
+        reason=str(reason) if reason else None,
+        resource=resource or None,
     )
 
 
@@ -346,6 +379,40 @@ class PoolInfo:
         )
 
 
+@dataclass(frozen=True, kw_only=True)
+class TextMessage:
+    """One SendTextMessage request, in the service's terms."""
+
+    destination: str
+    body: str
+    origination_identity: str | None = None
+    message_type: str | None = None
+    configuration_set: str | None = None
+    max_price: str | None = None
+    time_to_live: int | None = None
+    context: Mapping[str, str] | None = None
+    dry_run: bool = False
+
+    def params(self) -> dict[str, Any]:
+        """Return the request parameters, leaving out what is unset."""
+        params: dict[str, Any] = {
+            "DestinationPhoneNumber": self.destination,
+            "MessageBody": self.body,
+        }
+        optional = {
+            "OriginationIdentity": self.origination_identity,
+            "MessageType": self.message_type,
+            "ConfigurationSetName": self.configuration_set,
+            "MaxPrice": self.max_price,
+            "TimeToLive": self.time_to_live,
+            "Context": dict(self.context) if self.context else None,
+        }
+        params |= {key: value for key, value in optional.items() if value is not None}
+        if self.dry_run:
+            params["DryRun"] = True
+        return params
+
+
 @dataclass(frozen=True)
 class SpendLimit:
     """A monthly spend limit, in whole US dollars."""
@@ -475,6 +542,31 @@ class SmsClient:
                         overridden=bool(item.get("Overridden", False)),
                     )
         return None
+
+    async def send_text_message(self, message: TextMessage) -> str:
+        """Send one SMS, exactly one attempt; return its MessageId.
+
+        Raises AwsNotSentError when the request never left, AwsMaybeSentError
+        when AWS may have sent it, and the other AwsSmsError subclasses when
+        AWS refused it.
+        """
+        try:
+            result = await self._send.send_text_message(**message.params())
+        except ClientError as err:
+            status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+            if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                code = err.response.get("Error", {}).get("Code", "")
+                raise AwsMaybeSentError(f"{code} (HTTP {status})") from err
+            raise translate_client_error(err, "SendTextMessage") from err
+        except (EndpointConnectionError, ConnectTimeoutError) as err:
+            raise AwsNotSentError(f"{type(err).__name__}: {err}") from err
+        except (HTTPClientError, ReadTimeoutError) as err:
+            # Read timeouts, dropped connections and other transport errors
+            # after the request was written: it may have been processed.
+            raise AwsMaybeSentError(f"{type(err).__name__}: {err}") from err
+        except (BotoCoreError, ValueError) as err:
+            raise translate_botocore_error(err) from err
+        return str(result["MessageId"])
 
     async def check_access(self) -> None:
         """Make the cheapest call that proves the keys may read the account."""

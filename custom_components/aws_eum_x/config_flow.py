@@ -9,8 +9,11 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
-    OptionsFlowWithReload,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
 )
+from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
@@ -43,6 +46,7 @@ from .const import (
     CONF_MESSAGE_TYPE,
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
+    CONF_PHONE_NUMBER,
     CONF_REGION,
     CONF_SECRET_ACCESS_KEY,
     CONF_TIME_TO_LIVE,
@@ -55,8 +59,10 @@ from .const import (
     MAX_TIME_TO_LIVE,
     MESSAGE_TYPES,
     MIN_TIME_TO_LIVE,
+    SUBENTRY_RECIPIENT,
 )
 from .helpers import async_get_aws_context, connection_from
+from .phone import InvalidPhoneNumberError, to_e164
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -165,6 +171,29 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         """Return the options flow."""
         return AwsSmsOptionsFlow()
 
+    @classmethod
+    @callback
+    @override
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Recipients are subentries: each becomes a notify entity."""
+        return {SUBENTRY_RECIPIENT: RecipientSubentryFlow}
+
+    def _async_update_and_finish(
+        self,
+        entry: ConfigEntry,
+        **changes: Any,  # noqa: ANN401 - passed on to async_update_*_and_abort
+    ) -> ConfigFlowResult:
+        """Save the changes and get the entry running with them.
+
+        A loaded entry's update listener reloads it; one that failed to set
+        up (for example with revoked keys) has none, so reload it here.
+        """
+        if entry.update_listeners:
+            return self.async_update_and_abort(entry, **changes)
+        return self.async_update_reload_and_abort(entry, **changes)
+
     async def _regions(self) -> tuple[str, ...]:
         return (await async_get_aws_context(self.hass)).regions
 
@@ -214,7 +243,7 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             if account_id is not None:
                 await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
-                return self.async_update_reload_and_abort(entry, data=data)
+                return self._async_update_and_finish(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=self.add_suggested_values_to_schema(
@@ -242,7 +271,7 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                 if unique_id != entry.unique_id:
                     await self.async_set_unique_id(unique_id)
                     self._abort_if_unique_id_configured()
-                return self.async_update_reload_and_abort(
+                return self._async_update_and_finish(
                     entry,
                     unique_id=unique_id,
                     title=_title(account_id, data[CONF_REGION]),
@@ -272,7 +301,46 @@ def _identity_options(inventory: Inventory | None) -> list[SelectOptionDict]:
     ]
 
 
-class AwsSmsOptionsFlow(OptionsFlowWithReload):
+class RecipientSubentryFlow(ConfigSubentryFlow):
+    """Add a recipient: a name and a phone number."""
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask for the recipient and check the number."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                number = to_e164(
+                    user_input[CONF_PHONE_NUMBER], self.hass.config.country
+                )
+            except InvalidPhoneNumberError:
+                errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
+            else:
+                for subentry in self._get_entry().subentries.values():
+                    if subentry.unique_id == number:
+                        return self.async_abort(reason="already_configured")
+                return self.async_create_entry(
+                    title=user_input[CONF_NAME],
+                    data={CONF_PHONE_NUMBER: number},
+                    unique_id=number,
+                )
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_NAME): _TEXT,
+                probatio.Required(CONF_PHONE_NUMBER): TextSelector(
+                    TextSelectorConfig(type=TextSelectorType.TEL)
+                ),
+            }
+        )
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            errors=errors,
+        )
+
+
+class AwsSmsOptionsFlow(OptionsFlow):
     """Defaults for sending, rate limits and the daily cap."""
 
     config_entry: AwsSmsConfigEntry

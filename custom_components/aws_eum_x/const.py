@@ -55,3 +55,8 @@ OPTIONAL_ACTIONS: Final = (
 )
 
 ISSUE_MISSING_PERMISSIONS: Final = "missing_permissions"
+ISSUE_DAILY_CAP: Final = "daily_cap_reached"
+
+# Recipients are config subentries.
+SUBENTRY_RECIPIENT: Final = "recipient"
+CONF_PHONE_NUMBER: Final = "phone_number"

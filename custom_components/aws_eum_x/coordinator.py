@@ -15,6 +15,10 @@ from .const import DOMAIN, ISSUE_MISSING_PERMISSIONS, LOGGER, UPDATE_INTERVAL
 from .inventory import Inventory
 
 if TYPE_CHECKING:
+    from .sender import SmsSender
+    from .usage import DailyUsage
+
+if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
     from homeassistant.core import HomeAssistant
@@ -28,6 +32,8 @@ class AwsSmsRuntimeData:
     coordinator: InventoryCoordinator
     # Device registry ID of the service device, parent of identity devices.
     service_device_id: str
+    usage: DailyUsage
+    sender: SmsSender
 
 
 type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]

@@ -10,10 +10,16 @@ from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
+    SensorStateClass,
 )
 from homeassistant.const import EntityCategory
 
-from .entity import AwsSmsEntity, IdentityEntity, add_entities_as_they_appear
+from .entity import (
+    AwsSmsEntity,
+    IdentityEntity,
+    add_entities_as_they_appear,
+    service_device_info,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
 
     from .coordinator import AwsSmsConfigEntry, InventoryCoordinator
     from .inventory import Inventory, OriginIdentity
+    from .usage import DailyUsage
 
 # Coordinator entities: the coordinator serialises updates.
 PARALLEL_UPDATES = 0
@@ -185,6 +192,56 @@ class IdentitySensor(IdentityEntity, SensorEntity):
         return self.entity_description.value_fn(identity) if identity else None
 
 
+@dataclass(frozen=True, kw_only=True)
+class UsageSensorDescription(SensorEntityDescription):
+    """A count of today's sending."""
+
+    value_fn: Callable[[DailyUsage], int]
+
+
+USAGE_SENSORS: tuple[UsageSensorDescription, ...] = (
+    UsageSensorDescription(
+        key="segments_today",
+        translation_key="segments_today",
+        # Counts up during the day and starts again at midnight.
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda usage: usage.segments,
+    ),
+    UsageSensorDescription(
+        key="failed_today",
+        translation_key="failed_today",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=lambda usage: usage.failed,
+    ),
+)
+
+
+class UsageSensor(SensorEntity):
+    """Segments sent or messages failed today (kept across restarts)."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description: UsageSensorDescription
+
+    def __init__(
+        self, entry: AwsSmsConfigEntry, description: UsageSensorDescription
+    ) -> None:
+        """Count for ``entry``."""
+        self.entity_description = description
+        self._usage = entry.runtime_data.usage
+        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
+        self._attr_device_info = service_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Update whenever the counts change."""
+        self.async_on_remove(self._usage.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> int:
+        """Return today's count."""
+        return self.entity_description.value_fn(self._usage)
+
+
 def _candidates(
     coordinator: InventoryCoordinator,
 ) -> Callable[[Inventory], Iterable[tuple[str, Callable[[], Entity]]]]:
@@ -212,6 +269,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the sensors, and those of identities that appear later."""
+    async_add_entities(UsageSensor(entry, description) for description in USAGE_SENSORS)
     add_entities_as_they_appear(
         entry, async_add_entities, _candidates(entry.runtime_data.coordinator)
     )

@@ -1,0 +1,35 @@
+"""Phone numbers: normalising what people type to E.164, and masking. Pure."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+
+class InvalidPhoneNumberError(ValueError):
+    """The text cannot be a phone number."""
+
+
+def to_e164(text: str, default_region: str | None = None) -> str:
+    """Return ``text`` as an E.164 number (``+15555550123``).
+
+    Spaces, dashes, dots and parentheses are accepted. A number without a
+    leading ``+`` (or international prefix) is read as a national number of
+    ``default_region`` (an ISO country code such as ``US``), when given.
+    """
+    candidate = text.strip()
+    if candidate.startswith("00"):
+        candidate = f"+{candidate[2:]}"
+    try:
+        parsed = phonenumbers.parse(candidate, default_region)
+    except phonenumbers.NumberParseException as err:
+        raise InvalidPhoneNumberError(text) from err
+    # Possible (right length for its country) rather than valid: AWS's test
+    # and simulator numbers, and new number ranges, must not be refused.
+    if not phonenumbers.is_possible_number(parsed):
+        raise InvalidPhoneNumberError(text)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def mask(number: str) -> str:
+    """Return the number with all but its last 4 digits hidden, for logs."""
+    return f"***{number[-4:]}" if len(number) > 4 else "***"  # noqa: PLR2004

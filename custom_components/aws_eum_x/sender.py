@@ -1,0 +1,397 @@
+"""The one sending pipeline behind the notify service, entities and action.
+
+Every send goes: validate everything (no AWS call on bad input) → reserve
+segments under the daily cap → for each target, concurrently: wait for the
+origination identity's rate → one attempt at SendTextMessage, retried only
+when AWS guarantees it did not process it (throttled, or never reached) →
+events, usage counters, and one error that names every failed target.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import asdict, dataclass
+import random
+import re
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+
+from .api import (
+    AwsAuthError,
+    AwsNotSentError,
+    AwsRequestError,
+    AwsSmsError,
+    AwsThrottledError,
+    TextMessage,
+)
+from .const import (
+    CONF_CONFIGURATION_SET,
+    CONF_DAILY_SEGMENT_CAP,
+    CONF_MAX_PRICE,
+    CONF_MESSAGE_TYPE,
+    CONF_MPS,
+    CONF_ORIGINATION_IDENTITY,
+    CONF_TIME_TO_LIVE,
+    DOMAIN,
+    ISSUE_DAILY_CAP,
+    LOGGER,
+    MAX_PRICE_PATTERN,
+)
+from .phone import InvalidPhoneNumberError, mask, to_e164
+from .ratelimit import RateLimiter
+from .segments import SegmentCount, count_segments
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from homeassistant.core import HomeAssistant
+
+    from .api import SmsClient
+    from .coordinator import AwsSmsConfigEntry
+    from .inventory import Inventory
+    from .usage import DailyUsage
+
+EVENT_MESSAGE_SENT: Final = f"{DOMAIN}_message_sent"
+MAX_BODY_LENGTH: Final = 1600  # the API's limit for a text message body
+# Attempts for a message AWS did not process (throttled, never reached).
+MAX_ATTEMPTS: Final = 4
+BACKOFF_BASE: Final = 0.5  # seconds; doubled each retry, with jitter
+# AWS limits DryRun requests to 5 MPS, or the identity's rate when lower.
+DRY_RUN_MPS: Final = 5.0
+# Without an identity AWS picks one; be as cautious as the slowest number.
+FALLBACK_MPS: Final = 1.0
+
+# AWS refusal reasons with a message of their own.
+_REASON_KEYS: Final = {
+    "DESTINATION_PHONE_NUMBER_NOT_VERIFIED": "destination_not_verified",
+    "DESTINATION_PHONE_NUMBER_OPTED_OUT": "destination_opted_out",
+    "MONTHLY_SPEND_LIMIT_REACHED_FOR_TEXT": "spend_limit_reached",
+    "INVALID_IDENTITY_FOR_DESTINATION_COUNTRY": "identity_wrong_country",
+    "COUNTRY_CODE_MISMATCH": "identity_wrong_country",
+    "SENDER_ID_NOT_REGISTERED": "sender_id_not_registered",
+    "PRICE_OVER_THRESHOLD": "price_over_max",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SendOptions:
+    """What a message is sent with, beyond its target and body."""
+
+    origination_identity: str | None = None
+    message_type: str | None = None
+    configuration_set: str | None = None
+    max_price: str | None = None
+    time_to_live: int | None = None
+    context: Mapping[str, str] | None = None
+    dry_run: bool = False
+
+    @classmethod
+    def build(
+        cls, defaults: Mapping[str, Any], overrides: Mapping[str, Any]
+    ) -> SendOptions:
+        """Return the entry's defaults with the call's options on top."""
+
+        def pick(key: str) -> Any:  # noqa: ANN401 - option values vary in type
+            value = overrides.get(key)
+            return value if value not in (None, "") else defaults.get(key) or None
+
+        ttl = pick(CONF_TIME_TO_LIVE)
+        return cls(
+            origination_identity=pick(CONF_ORIGINATION_IDENTITY),
+            message_type=pick(CONF_MESSAGE_TYPE),
+            configuration_set=pick(CONF_CONFIGURATION_SET),
+            max_price=pick(CONF_MAX_PRICE),
+            time_to_live=int(ttl) if ttl is not None else None,
+            context={
+                str(k): str(v) for k, v in (overrides.get("context") or {}).items()
+            }
+            or None,
+            dry_run=bool(overrides.get("dry_run", False)),
+        )
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    """A message AWS accepted (or, for a dry run, validated)."""
+
+    target: str
+    message_id: str
+    segments: int
+    encoding: str
+    dry_run: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the action's response item."""
+        return asdict(self)
+
+
+def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=placeholders,
+    )
+
+
+def _translated_error(err: AwsSmsError, target: str) -> HomeAssistantError:
+    """Return the translated, actionable error for one failed target."""
+    key = err.translation_key
+    if isinstance(err, AwsRequestError):
+        if err.reason in _REASON_KEYS:
+            key = _REASON_KEYS[err.reason]
+        elif err.code == "ResourceNotFoundException":
+            key = "resource_not_found"
+        elif err.code == "ValidationException":
+            key = "invalid_parameters"
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={**err.placeholders, "target": mask(target)},
+    )
+
+
+def normalise_targets(targets: Iterable[str], default_region: str | None) -> list[str]:
+    """Return the targets in E.164, each once, in the order given."""
+    numbers: list[str] = []
+    for target in targets:
+        try:
+            number = to_e164(str(target), default_region)
+        except InvalidPhoneNumberError:
+            raise _validation_error(
+                "invalid_phone_number", target=str(target)
+            ) from None
+        if number not in numbers:
+            numbers.append(number)
+    if not numbers:
+        raise _validation_error("no_targets")
+    return numbers
+
+
+def message_body(message: str, title: str | None) -> str:
+    """Return the SMS body: the title on its own line, then the message."""
+    body = f"{title}\n{message}" if title else message
+    if not body.strip():
+        raise _validation_error("message_empty")
+    if len(body) > MAX_BODY_LENGTH:
+        raise _validation_error(
+            "message_too_long", length=str(len(body)), limit=str(MAX_BODY_LENGTH)
+        )
+    return body
+
+
+class SmsSender:
+    """Sends SMS for one config entry."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: AwsSmsConfigEntry,
+        client: SmsClient,
+        usage: DailyUsage,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        """Send through ``client``, counting into ``usage``."""
+        self._hass = hass
+        self._entry = entry
+        self._client = client
+        self._usage = usage
+        self._limiter = limiter or RateLimiter()
+
+    @property
+    def _inventory(self) -> Inventory:
+        return self._entry.runtime_data.coordinator.data
+
+    def _rate(self, options: SendOptions) -> tuple[str, float]:
+        """Return the rate-limit key and messages per second of a send."""
+        configured: Mapping[str, float] = self._entry.options.get(CONF_MPS, {})
+        identities = self._inventory.identities.values()
+        if options.origination_identity is None:
+            key = "auto"
+            rate = min((i.default_mps for i in identities), default=FALLBACK_MPS)
+        else:
+            identity = self._inventory.find_identity(options.origination_identity)
+            key = identity.key if identity else options.origination_identity
+            rate = configured.get(
+                identity.origination_identity if identity else key,
+                identity.default_mps if identity else FALLBACK_MPS,
+            )
+        if options.dry_run:
+            return f"{key}#dry-run", min(rate, DRY_RUN_MPS)
+        return key, rate
+
+    def _validate_options(self, options: SendOptions) -> None:
+        identity = options.origination_identity
+        if (
+            identity is not None
+            and not identity.startswith("arn:")
+            and self._inventory.find_identity(identity) is None
+        ):
+            raise _validation_error("unknown_origination_identity", identity=identity)
+        if options.max_price is not None and not re.fullmatch(
+            MAX_PRICE_PATTERN, options.max_price
+        ):
+            raise _validation_error("invalid_max_price", max_price=options.max_price)
+
+    def _reserve(self, total_segments: int) -> None:
+        cap = int(self._entry.options.get(CONF_DAILY_SEGMENT_CAP, 0))
+        headroom = self._usage.headroom(cap)
+        if headroom is not None and total_segments > headroom:
+            ir.async_create_issue(
+                self._hass,
+                DOMAIN,
+                f"{ISSUE_DAILY_CAP}_{self._entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key=ISSUE_DAILY_CAP,
+                translation_placeholders={"title": self._entry.title, "cap": str(cap)},
+            )
+            raise _validation_error(
+                "daily_cap_reached",
+                cap=str(cap),
+                needed=str(total_segments),
+                left=str(headroom),
+            )
+        self._usage.reserve(total_segments)
+
+    async def async_send(
+        self,
+        targets: Iterable[str],
+        message: str,
+        *,
+        title: str | None = None,
+        options: SendOptions,
+    ) -> list[SentMessage]:
+        """Send ``message`` to every target; raise if any of them failed."""
+        numbers = normalise_targets(targets, self._hass.config.country)
+        body = message_body(message, title)
+        self._validate_options(options)
+        count = count_segments(body)
+        reserved = 0 if options.dry_run else count.segments * len(numbers)
+        self._reserve(reserved)
+
+        rate_key, rate = self._rate(options)
+        outcomes = await asyncio.gather(
+            *(
+                self._send_one(
+                    number,
+                    body=body,
+                    count=count,
+                    options=options,
+                    rate_key=rate_key,
+                    rate=rate,
+                )
+                for number in numbers
+            ),
+            return_exceptions=True,
+        )
+        sent: list[SentMessage] = []
+        failed: list[tuple[str, AwsSmsError]] = []
+        for number, outcome in zip(numbers, outcomes, strict=True):
+            if isinstance(outcome, SentMessage):
+                sent.append(outcome)
+            elif isinstance(outcome, AwsSmsError):
+                failed.append((number, outcome))
+            else:  # a bug, not an AWS answer: never hide it
+                self._usage.settle(reserved, 0, 0)
+                raise outcome
+        self._usage.settle(
+            reserved,
+            0 if options.dry_run else count.segments * len(sent),
+            len(failed),
+        )
+        for item in sent:
+            self._report_sent(item, options)
+        if failed:
+            self._raise_failures(sent, failed)
+        return sent
+
+    async def _send_one(
+        self,
+        number: str,
+        *,
+        body: str,
+        count: SegmentCount,
+        options: SendOptions,
+        rate_key: str,
+        rate: float,
+    ) -> SentMessage:
+        request = TextMessage(
+            destination=number,
+            body=body,
+            origination_identity=options.origination_identity,
+            message_type=options.message_type,
+            configuration_set=options.configuration_set,
+            max_price=options.max_price,
+            time_to_live=options.time_to_live,
+            context=options.context,
+            dry_run=options.dry_run,
+        )
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            await self._limiter.acquire(rate_key, rate, count.segments)
+            try:
+                message_id = await self._client.send_text_message(request)
+            except (AwsThrottledError, AwsNotSentError) as err:
+                # AWS did not process these: sending again cannot duplicate.
+                if attempt == MAX_ATTEMPTS:
+                    raise
+                delay = BACKOFF_BASE * 2 ** (attempt - 1) * (1 + random.random() / 4)  # noqa: S311
+                LOGGER.debug(
+                    "Retrying SMS to %s in %.2f s (%s)", mask(number), delay, err
+                )
+                await asyncio.sleep(delay)
+                continue
+            return SentMessage(
+                target=number,
+                message_id=message_id,
+                segments=count.segments,
+                encoding=count.encoding,
+                dry_run=options.dry_run,
+            )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _report_sent(self, item: SentMessage, options: SendOptions) -> None:
+        LOGGER.debug(
+            "%s SMS %s to %s: %d %s segment(s)",
+            "Validated (dry run)" if item.dry_run else "Sent",
+            item.message_id,
+            mask(item.target),
+            item.segments,
+            item.encoding,
+        )
+        self._hass.bus.async_fire(
+            EVENT_MESSAGE_SENT,
+            {
+                "config_entry_id": self._entry.entry_id,
+                "message_id": item.message_id,
+                "target": mask(item.target),
+                "origination_identity": options.origination_identity,
+                "segments": item.segments,
+                "encoding": item.encoding,
+                "dry_run": item.dry_run,
+            },
+        )
+
+    def _raise_failures(
+        self, sent: list[SentMessage], failed: list[tuple[str, AwsSmsError]]
+    ) -> None:
+        for number, err in failed:
+            LOGGER.warning("SMS to %s failed: %s", mask(number), err)
+        if any(isinstance(err, AwsAuthError) for _, err in failed):
+            self._entry.async_start_reauth(self._hass)
+        if len(failed) == 1 and not sent:
+            number, err = failed[0]
+            raise _translated_error(err, number) from err
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="partial_failure",
+            translation_placeholders={
+                "sent": ", ".join(mask(m.target) for m in sent) or "-",
+                "failed": "; ".join(
+                    f"{mask(number)} ({err})" for number, err in failed
+                ),
+                "sent_count": str(len(sent)),
+                "total": str(len(sent) + len(failed)),
+            },
+        ) from failed[0][1]

@@ -1,0 +1,116 @@
+"""The aws_eum_x.send_message action."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+import probatio
+
+from .const import (
+    CONF_CONFIGURATION_SET,
+    CONF_MAX_PRICE,
+    CONF_MESSAGE_TYPE,
+    CONF_ORIGINATION_IDENTITY,
+    CONF_TIME_TO_LIVE,
+    DOMAIN,
+    MAX_TIME_TO_LIVE,
+    MESSAGE_TYPES,
+    MIN_TIME_TO_LIVE,
+)
+from .sender import SendOptions
+
+if TYPE_CHECKING:
+    from .coordinator import AwsSmsConfigEntry
+
+SERVICE_SEND_MESSAGE: Final = "send_message"
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_TARGET: Final = "target"
+ATTR_MESSAGE: Final = "message"
+ATTR_CONTEXT: Final = "context"
+ATTR_DRY_RUN: Final = "dry_run"
+
+# Options a message may carry: shared by the action and the notify service's
+# ``data``, validated before any AWS call.
+SEND_OPTIONS_SCHEMA: Final = {
+    probatio.Optional(CONF_ORIGINATION_IDENTITY): cv.string,
+    probatio.Optional(CONF_MESSAGE_TYPE): probatio.In(MESSAGE_TYPES),
+    probatio.Optional(CONF_CONFIGURATION_SET): cv.string,
+    probatio.Optional(CONF_MAX_PRICE): probatio.All(cv.string, probatio.Length(max=8)),
+    probatio.Optional(CONF_TIME_TO_LIVE): probatio.All(
+        probatio.Coerce(int), probatio.Range(min=MIN_TIME_TO_LIVE, max=MAX_TIME_TO_LIVE)
+    ),
+    probatio.Optional(ATTR_CONTEXT): probatio.All(
+        {cv.string: cv.string}, probatio.Length(max=5)
+    ),
+    probatio.Optional(ATTR_DRY_RUN, default=False): cv.boolean,
+}
+SEND_MESSAGE_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Required(ATTR_TARGET): probatio.All(cv.ensure_list, [cv.string]),
+        probatio.Required(ATTR_MESSAGE): cv.string,
+        **SEND_OPTIONS_SCHEMA,
+    }
+)
+
+
+def _entry_for(hass: HomeAssistant, entry_id: str | None) -> AwsSmsConfigEntry:
+    """Return the loaded entry the call names, or the only loaded one."""
+    if entry_id is not None:
+        entry: AwsSmsConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+        if entry is None or entry.domain != DOMAIN:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_found",
+                translation_placeholders={"entry_id": entry_id},
+            )
+        if entry.state is not ConfigEntryState.LOADED:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_loaded",
+                translation_placeholders={"title": entry.title},
+            )
+        return entry
+    loaded = hass.config_entries.async_loaded_entries(DOMAIN)
+    if len(loaded) != 1:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="entry_required",
+            translation_placeholders={"count": str(len(loaded))},
+        )
+    return loaded[0]
+
+
+async def _async_send_message(call: ServiceCall) -> ServiceResponse:
+    entry = _entry_for(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    sent = await entry.runtime_data.sender.async_send(
+        call.data[ATTR_TARGET],
+        call.data[ATTR_MESSAGE],
+        options=SendOptions.build(entry.options, call.data),
+    )
+    if not call.return_response:
+        return None
+    response: dict[str, Any] = {"messages": [m.as_dict() for m in sent]}
+    return response
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the integration's actions."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_SEND_MESSAGE,
+        _async_send_message,
+        schema=SEND_MESSAGE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )

@@ -1,0 +1,110 @@
+"""Today's usage of an entry: segments sent and messages failed, persisted.
+
+The counts survive restarts (Home Assistant's Store) and start again at
+local midnight. Segments are reserved before a send so that concurrent
+sends cannot overshoot the daily cap, then confirmed or released.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_change
+from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import date, datetime
+
+STORAGE_VERSION = 1
+# Usage changes with every message; write at most every few seconds.
+SAVE_DELAY = 5
+
+
+class _StoredUsage(TypedDict):
+    date: str
+    segments: int
+    failed: int
+
+
+class DailyUsage:
+    """Segments sent and messages failed today, for one config entry."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Prepare the store; call :meth:`async_load` before use."""
+        self._hass = hass
+        self._store: Store[_StoredUsage] = Store(
+            hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.usage"
+        )
+        self._day = dt_util.now().date()
+        self.segments = 0
+        self.failed = 0
+        self._reserved = 0
+        self._listeners: list[Callable[[], None]] = []
+
+    async def async_load(self) -> CALLBACK_TYPE:
+        """Load today's counts; return the callback that stops the midnight reset."""
+        stored = await self._store.async_load()
+        if stored is not None and stored["date"] == self._day.isoformat():
+            self.segments = stored["segments"]
+            self.failed = stored["failed"]
+        return async_track_time_change(
+            self._hass, self._async_midnight, hour=0, minute=0, second=0
+        )
+
+    @callback
+    def _async_midnight(self, now: datetime) -> None:
+        self._roll_over(now.date())
+
+    def _roll_over(self, today: date | None = None) -> None:
+        today = today or dt_util.now().date()
+        if today != self._day:
+            self._day = today
+            self.segments = 0
+            self.failed = 0
+            self._changed()
+
+    def headroom(self, cap: int) -> int | None:
+        """Return how many more segments fit under ``cap`` today (None: no cap)."""
+        self._roll_over()
+        if cap <= 0:
+            return None
+        return max(0, cap - self.segments - self._reserved)
+
+    def reserve(self, segments: int) -> None:
+        """Hold segments for a send in progress."""
+        self._reserved += segments
+
+    def settle(self, reserved: int, sent: int, failed: int) -> None:
+        """Release a reservation; count what was sent and what failed."""
+        self._roll_over()
+        self._reserved -= reserved
+        self.segments += sent
+        self.failed += failed
+        self._changed()
+
+    @callback
+    def async_add_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``listener`` whenever the counts change."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def _changed(self) -> None:
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+        for listener in list(self._listeners):
+            listener()
+
+    def _data(self) -> _StoredUsage:
+        return {
+            "date": self._day.isoformat(),
+            "segments": self.segments,
+            "failed": self.failed,
+        }
+
+    async def async_save(self) -> None:
+        """Write now (on unload), not after the delay."""
+        await self._store.async_save(self._data())
