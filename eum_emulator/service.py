@@ -193,6 +193,8 @@ class SmsVoiceService:
         self.state = state
         self.model = service_model()
         self.outbox: list[OutboxMessage] = []
+        # Sends refused with ThrottlingException, to check clients' pacing.
+        self.throttled = 0
         self.lock = threading.RLock()
         self._clock = clock
         self._buckets: dict[tuple[str, bool], TokenBucket] = {}
@@ -615,6 +617,7 @@ class SmsVoiceService:
         if bucket is None:
             bucket = self._buckets[(key, dry_run)] = TokenBucket(rate, self._clock)
         if not bucket.take(segments):
+            self.throttled += 1
             raise AwsError("ThrottlingException", "Rate exceeded.")
 
     def send_text_message(self, params: Params, caller: Caller) -> Result:

@@ -2,8 +2,10 @@
 
 AWS meters each origination identity in message parts per second and
 answers ThrottlingException beyond it. A token bucket per identity keeps a
-fan-out just under that rate: it starts full (an idle identity may send a
-burst of ``rate`` segments) and refills continuously.
+fan-out at that rate. It holds one segment at most: sends leave evenly
+spaced instead of in a burst, because a burst that reaches AWS a little
+late (a new connection, a slow network) meets AWS's own bucket still
+empty, and the next send is throttled.
 """
 
 from __future__ import annotations
@@ -17,17 +19,21 @@ if TYPE_CHECKING:
 
 
 class TokenBucket:
-    """``rate`` tokens per second, at most ``rate`` in hand."""
+    """``rate`` tokens per second, at most ``capacity`` in hand."""
 
     def __init__(
-        self, rate: float, clock: Callable[[], float] = time.monotonic
+        self,
+        rate: float,
+        clock: Callable[[], float] = time.monotonic,
+        capacity: float = 1.0,
     ) -> None:
         """Start full."""
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
+        self.capacity = capacity
         self._clock = clock
-        self._tokens = rate
+        self._tokens = capacity
         self._updated = clock()
         # Waiters are served in order, so a long message is not starved by
         # short ones arriving after it.
@@ -35,35 +41,60 @@ class TokenBucket:
 
     def _refill(self) -> None:
         now = self._clock()
-        self._tokens = min(self.rate, self._tokens + (now - self._updated) * self.rate)
+        self._tokens = min(
+            self.capacity, self._tokens + (now - self._updated) * self.rate
+        )
         self._updated = now
 
     async def acquire(self, amount: int) -> None:
         """Wait until ``amount`` tokens are available, then take them.
 
-        A message of more segments than the burst leaves when the bucket is
-        full and puts it in debt, as AWS lets a long message through.
+        A message of more segments than the bucket holds leaves when the
+        bucket is full and puts it in debt: the next send waits for all of
+        its segments, so the rate holds in segments per second.
         """
         async with self._lock:
             self._refill()
-            needed = min(float(amount), self.rate)
+            needed = min(float(amount), self.capacity)
             if self._tokens < needed:
                 await asyncio.sleep((needed - self._tokens) / self.rate)
                 self._refill()
             self._tokens -= amount
 
 
+# Slow down at most once per this many seconds: one burst of throttling
+# answers to concurrent sends is one signal, not many.
+SLOW_DOWN_INTERVAL = 1.0
+MIN_RATE = 0.1
+
+
 class RateLimiter:
-    """One token bucket per origination identity."""
+    """One token bucket per origination identity, slowed when AWS throttles."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         """Start with no buckets."""
         self._clock = clock
-        self._buckets: dict[str, TokenBucket] = {}
+        # key -> (configured rate, bucket, time of the last slow-down)
+        self._buckets: dict[str, tuple[float, TokenBucket, float]] = {}
+
+    def _bucket(self, key: str, rate: float) -> TokenBucket:
+        known = self._buckets.get(key)
+        if known is None or known[0] != rate:
+            bucket = TokenBucket(rate, self._clock)
+            self._buckets[key] = (rate, bucket, float("-inf"))
+            return bucket
+        return known[1]
 
     async def acquire(self, key: str, rate: float, amount: int) -> None:
         """Take ``amount`` segments from ``key``'s bucket at ``rate`` per second."""
-        bucket = self._buckets.get(key)
-        if bucket is None or bucket.rate != rate:
-            bucket = self._buckets[key] = TokenBucket(rate, self._clock)
-        await bucket.acquire(amount)
+        await self._bucket(key, rate).acquire(amount)
+
+    def slow_down(self, key: str) -> None:
+        """AWS throttled ``key``: halve its pace (the configured rate is too high)."""
+        if key not in self._buckets:
+            return
+        configured, bucket, last = self._buckets[key]
+        now = self._clock()
+        if now - last >= SLOW_DOWN_INTERVAL:
+            bucket.rate = max(bucket.rate / 2, MIN_RATE)
+            self._buckets[key] = (configured, bucket, now)

@@ -334,6 +334,8 @@ class SmsSender:
                 message_id = await self._client.send_text_message(request)
             except (AwsThrottledError, AwsNotSentError) as err:
                 # AWS did not process these: sending again cannot duplicate.
+                if isinstance(err, AwsThrottledError):
+                    self._limiter.slow_down(rate_key)
                 if attempt == MAX_ATTEMPTS:
                     raise
                 delay = BACKOFF_BASE * 2 ** (attempt - 1) * (1 + random.random() / 4)  # noqa: S311

@@ -21,6 +21,7 @@ from custom_components.aws_eum_x.api import (
     AwsSmsError,
     AwsThrottledError,
     SmsClient,
+    TextMessage,
     prepare_session,
     sts_endpoint_url,
     translate_botocore_error,
@@ -161,3 +162,24 @@ async def test_every_page_is_read(hass: HomeAssistant, emulator: Emulator) -> No
         await client.close()
     assert len(numbers) == 230
     assert len({n.phone_number for n in numbers}) == 230
+
+
+async def test_send_refused_by_botocore_itself(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """What botocore rejects before sending is an error of its own kind."""
+    session = await hass.async_add_executor_job(prepare_session)
+    data = entry_data(emulator)
+    client = await SmsClient.create(
+        session,
+        async_get_clientsession(hass),
+        AwsCredentials(data["access_key_id"], data["secret_access_key"]),
+        data["region"],
+        data["endpoint_url"],
+    )
+    try:
+        with pytest.raises(AwsSmsError, match="ParamValidationError"):
+            await client.send_text_message(TextMessage(destination="", body="hi"))
+    finally:
+        await client.close()
+    assert emulator.outbox == []

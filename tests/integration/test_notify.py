@@ -1,0 +1,183 @@
+"""The legacy notify service and the recipient notify entities."""
+
+from __future__ import annotations
+
+from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ServiceValidationError
+import probatio
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.aws_eum_x.const import (
+    CONF_PHONE_NUMBER,
+    DOMAIN,
+    SUBENTRY_RECIPIENT,
+)
+from custom_components.aws_eum_x.notify import (
+    DATA_SCHEMA,
+    AwsSmsNotificationService,
+    async_get_service,
+)
+from eum_emulator import Emulator
+
+from .conftest import entry_data
+
+LEGACY_SERVICE = "aws_sms_123456789012_us_east_1"
+US_NUMBER = "+15555550123"
+
+
+async def test_legacy_service_with_targets_title_and_data(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """notify.<entry>: title on its own line, every target, data as options."""
+    assert hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        LEGACY_SERVICE,
+        {
+            "message": "Water detected",
+            "title": "Basement",
+            "target": [US_NUMBER, "+15555550124"],
+            "data": {"origination_identity": "+18885550100", "dry_run": True},
+        },
+        blocking=True,
+    )
+    assert sorted(m.destination for m in emulator.outbox) == [US_NUMBER, "+15555550124"]
+    message = emulator.outbox[0]
+    assert message.body == "Basement\nWater detected"
+    assert message.parameters["OriginationIdentity"] == "+18885550100"
+    assert message.dry_run is True
+
+
+async def test_legacy_service_refuses_bad_data(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Unknown or invalid data options are refused before AWS."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            NOTIFY_DOMAIN,
+            LEGACY_SERVICE,
+            {"message": "hi", "target": US_NUMBER, "data": {"message_type": "LOUD"}},
+            blocking=True,
+        )
+    assert caught.value.translation_key == "invalid_data"
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            NOTIFY_DOMAIN, LEGACY_SERVICE, {"message": "hi"}, blocking=True
+        )
+    assert caught.value.translation_key == "no_targets"
+    assert emulator.outbox == []
+
+
+async def test_legacy_service_follows_the_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Unloading removes the service; reloading brings it back."""
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert not hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)
+
+
+async def test_legacy_service_of_an_unloaded_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A service whose entry went away says so instead of failing oddly."""
+    service = AwsSmsNotificationService("gone")
+    service.hass = hass
+    with pytest.raises(ServiceValidationError) as caught:
+        await service.async_send_message("hi", target=[US_NUMBER])
+    assert caught.value.translation_key == "entry_not_loaded"
+
+
+async def _add_recipient(
+    hass: HomeAssistant, entry: MockConfigEntry, name: str, number: str
+) -> dict:
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_RECIPIENT), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: name, CONF_PHONE_NUMBER: number}
+    )
+
+
+async def test_recipient_entity(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Adding a recipient makes a notify entity that texts them."""
+    result = await _add_recipient(hass, loaded_entry, "Alice", "+1 555 555 0123")
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    state = hass.states.get("notify.alice")
+    assert state is not None
+    assert state.attributes["phone_number"] == "***0123"
+
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "send_message",
+        {ATTR_ENTITY_ID: "notify.alice", "message": "Alarm", "title": "Home"},
+        blocking=True,
+    )
+    [message] = emulator.outbox
+    assert (message.destination, message.body) == (US_NUMBER, "Home\nAlarm")
+    assert hass.states.get("notify.alice").state not in ("unknown", None)
+
+
+async def test_recipient_flow_errors(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A bad number is refused; the same number twice aborts."""
+    result = await _add_recipient(hass, loaded_entry, "Bob", "call me")
+    assert result["errors"] == {CONF_PHONE_NUMBER: "invalid_phone_number"}
+    await _add_recipient(hass, loaded_entry, "Dave", "+15555550188")
+    await hass.async_block_till_done()
+    await _add_recipient(hass, loaded_entry, "Bob", US_NUMBER)
+    await hass.async_block_till_done()
+    result = await _add_recipient(hass, loaded_entry, "Robert", "+1 (555) 555-0123")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_recipients_from_storage_and_removal(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """Stored recipients load with the entry; removing one removes its device."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Home",
+        data=entry_data(emulator),
+        subentries_data=[
+            ConfigSubentryData(
+                subentry_type=SUBENTRY_RECIPIENT,
+                title="Carol",
+                unique_id="+15555550177",
+                data={CONF_PHONE_NUMBER: "+15555550177"},
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("notify.carol") is not None
+    subentry_id = next(iter(entry.subentries))
+    assert hass.config_entries.async_remove_subentry(entry, subentry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("notify.carol") is None
+
+
+async def test_legacy_platform_without_discovery(hass: HomeAssistant) -> None:
+    """Set up from YAML (not supported), the platform makes no service."""
+    assert await async_get_service(hass, {}, None) is None
+
+
+def test_data_schema_is_the_action_schema() -> None:
+    """The notify service's data takes exactly the action's send options."""
+    assert DATA_SCHEMA({"dry_run": "yes"}) == {"dry_run": True}
+    with pytest.raises(probatio.Invalid):
+        DATA_SCHEMA({"colour": "red"})
