@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 
 
@@ -9,6 +11,8 @@ class InvalidPhoneNumberError(ValueError):
     """The text cannot be a phone number."""
 
 
+# Automations text the same few numbers again and again: parse each once.
+@lru_cache(maxsize=256)
 def to_e164(text: str, default_region: str | None = None) -> str:
     """Return ``text`` as an E.164 number (``+15555550123``).
 

@@ -45,6 +45,7 @@ class DailyUsage:
         self.failed = 0
         self._reserved = 0
         self._listeners: list[Callable[[], None]] = []
+        self._notify_scheduled = False
 
     async def async_load(self) -> CALLBACK_TYPE:
         """Load today's counts; return the callback that stops the midnight reset."""
@@ -95,6 +96,14 @@ class DailyUsage:
 
     def _changed(self) -> None:
         self._store.async_delay_save(self._data, SAVE_DELAY)
+        # A fan-out settles once; a burst of single sends settles many times:
+        # tell the sensors once per loop iteration, not once per message.
+        if not self._notify_scheduled:
+            self._notify_scheduled = True
+            self._hass.loop.call_soon(self._notify)
+
+    def _notify(self) -> None:
+        self._notify_scheduled = False
         for listener in list(self._listeners):
             listener()
 

@@ -67,10 +67,13 @@ def account_state() -> AccountState:
 
 
 async def send(hass: HomeAssistant, **data: Any) -> Any:
-    """Call the action and return its response."""
-    return await hass.services.async_call(
-        DOMAIN, "send_message", data, blocking=True, return_response=True
-    )
+    """Call the action; let the usage sensors update; return the response."""
+    try:
+        return await hass.services.async_call(
+            DOMAIN, "send_message", data, blocking=True, return_response=True
+        )
+    finally:
+        await hass.async_block_till_done()
 
 
 async def _error(hass: HomeAssistant, **data: Any) -> HomeAssistantError:

@@ -1,0 +1,420 @@
+"""Benchmark: the integration against bare aiobotocore, on one machine, one run.
+
+Run with ``scripts/bench`` (not part of the tests). Every figure is measured
+in the same run, side by side, against the local emulator:
+
+* per-message latency of the ``aws_eum_x.send_message`` action (Home
+  Assistant core running in this process), of a reused aiobotocore client,
+  and of a new client per message (how Home Assistant core's ``aws`` notify
+  platform sends);
+* the worst event-loop stall seen by a 1 ms ticker during setup, the first
+  refresh, a reload and a 100-target send;
+* a 100-target fan-out at a configured messages-per-second: elapsed versus
+  theoretical;
+* resident memory added per loaded config entry.
+
+Prints a table and writes JSON (``--json``, default bench-results.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import json
+import os
+from pathlib import Path
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from typing import TYPE_CHECKING, Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+# These imports need the repository on sys.path (above).
+from aiobotocore.config import AioConfig  # noqa: E402
+from aiobotocore.session import AioSession  # noqa: E402
+from homeassistant import loader  # noqa: E402
+from homeassistant.setup import async_setup_component  # noqa: E402
+from pytest_homeassistant_custom_component.common import (  # noqa: E402
+    MockConfigEntry,
+    async_test_home_assistant,
+)
+
+from eum_emulator import (  # noqa: E402
+    DEMO_ACCESS_KEY_ID,
+    DEMO_SECRET_ACCESS_KEY,
+    AccountState,
+    Emulator,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Awaitable, Callable
+
+    from homeassistant.core import HomeAssistant
+
+DOMAIN = "aws_eum_x"
+REGIONS = ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2")
+FAN_OUT_ORIGIN = "+447700900123"
+GB_DESTINATION = "+447700900456"
+
+
+def _rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0  # pragma: no cover - not Linux
+
+
+class StallMeter:
+    """A task that ticks every millisecond and records the longest gap.
+
+    It also records the longest garbage-collector pause in the same span:
+    Python's collector stops the loop too, whoever allocated the garbage.
+    """
+
+    def __init__(self) -> None:
+        """Measure nothing until :meth:`measure`."""
+        self.worst = 0.0
+        self.worst_gc = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self._gc_started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            self.worst_gc = max(self.worst_gc, time.perf_counter() - self._gc_started)
+
+    async def _tick(self) -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            self.worst = max(self.worst, now - last - 0.001)
+            last = now
+
+    @contextlib.asynccontextmanager
+    async def measure(self) -> AsyncIterator[StallMeter]:
+        """Tick while the body runs."""
+        self.worst = 0.0
+        self.worst_gc = 0.0
+        self._task = asyncio.create_task(self._tick())
+        await asyncio.sleep(0.01)
+        try:
+            yield self
+        finally:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
+def _entry(
+    emulator: Emulator, region: str, options: dict[str, Any], index: int = 0
+) -> MockConfigEntry:
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Bench {index} {region}",
+        unique_id=f"{index}_{region}",
+        data={
+            "access_key_id": DEMO_ACCESS_KEY_ID,
+            "secret_access_key": DEMO_SECRET_ACCESS_KEY,
+            "region": region,
+            "endpoint_url": emulator.url,
+        },
+        options=options,
+    )
+
+
+async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    if not await hass.config_entries.async_setup(entry.entry_id):
+        raise RuntimeError(f"{entry.title} did not set up: {entry.reason}")
+    await hass.async_block_till_done()
+
+
+async def _timed(call: Callable[[], Awaitable[Any]], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        await call()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def _summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    return {
+        "median_ms": statistics.median(ordered) * 1000,
+        "p95_ms": ordered[int(len(ordered) * 0.95) - 1] * 1000,
+        "mean_ms": statistics.fmean(ordered) * 1000,
+    }
+
+
+async def _bare_clients(
+    emulator: Emulator, count: int
+) -> tuple[list[float], list[float]]:
+    session = AioSession()
+    kwargs: dict[str, Any] = {
+        "region_name": "us-east-1",
+        "endpoint_url": emulator.url,
+        "aws_access_key_id": DEMO_ACCESS_KEY_ID,
+        "aws_secret_access_key": DEMO_SECRET_ACCESS_KEY,
+        "config": AioConfig(retries={"total_max_attempts": 1}),
+    }
+    params = {
+        "DestinationPhoneNumber": GB_DESTINATION,
+        "MessageBody": "Bench",
+        "OriginationIdentity": FAN_OUT_ORIGIN,
+    }
+    async with session.create_client("pinpoint-sms-voice-v2", **kwargs) as client:
+        await client.send_text_message(**params)  # warm-up
+        reused = await _timed(lambda: client.send_text_message(**params), count)
+
+    async def new_client() -> None:
+        async with session.create_client("pinpoint-sms-voice-v2", **kwargs) as c:
+            await c.send_text_message(**params)
+
+    fresh = await _timed(new_client, max(count // 4, 10))
+    return reused, fresh
+
+
+async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
+    """Measure everything; return the results."""
+    state = AccountState(rate_limits=False)
+    # A number whose AWS rate is the fan-out's configured rate.
+    state.phone_numbers[1].mps = fan_out_mps
+    results: dict[str, Any] = {}
+    with Emulator(state) as emulator, tempfile.TemporaryDirectory() as config_dir:
+        (Path(config_dir) / "custom_components").mkdir()
+        (Path(config_dir) / "custom_components" / DOMAIN).symlink_to(
+            ROOT / "custom_components" / DOMAIN
+        )
+        async with async_test_home_assistant(config_dir=config_dir) as hass:
+            hass.data.pop(loader.DATA_CUSTOM_COMPONENTS, None)
+            # HA's shared HTTP session resolves names through zeroconf,
+            # which needs the network integration, as in a real instance.
+            await async_setup_component(hass, "network", {})
+            meter = StallMeter()
+            stalls: dict[str, float] = {}
+            # Latency is measured from a number whose pace is not the limit.
+            entry = _entry(
+                emulator,
+                REGIONS[0],
+                {"messages_per_second": {FAN_OUT_ORIGIN: 1000.0}},
+            )
+            entry.add_to_hass(hass)
+            async with meter.measure():
+                await _setup(hass, entry)
+            stalls["setup_and_first_refresh"] = meter.worst
+            gc_pauses: dict[str, float] = {"setup_and_first_refresh": meter.worst_gc}
+            async with meter.measure():
+                await entry.runtime_data.coordinator.async_refresh()
+            stalls["refresh"] = meter.worst
+            gc_pauses["refresh"] = meter.worst_gc
+            async with meter.measure():
+                await hass.config_entries.async_reload(entry.entry_id)
+                await hass.async_block_till_done()
+            stalls["reload"] = meter.worst
+            gc_pauses["reload"] = meter.worst_gc
+
+            async def action() -> None:
+                await hass.services.async_call(
+                    DOMAIN,
+                    "send_message",
+                    {
+                        "target": [GB_DESTINATION],
+                        "message": "Bench",
+                        "origination_identity": FAN_OUT_ORIGIN,
+                    },
+                    blocking=True,
+                )
+
+            await action()  # warm-up
+            action_times = await _timed(action, count)
+            reused, fresh = await _bare_clients(emulator, count)
+
+            # The fan-out: configured MPS = AWS's MPS, emulator metering on.
+            hass.config_entries.async_update_entry(
+                entry, options={"messages_per_second": {FAN_OUT_ORIGIN: fan_out_mps}}
+            )
+            await hass.async_block_till_done()
+            with emulator.lock:
+                emulator.state.rate_limits = True
+            emulator.clear_outbox()
+            targets = [f"+4477009{index:05d}" for index in range(100)]
+            async with meter.measure():
+                started = time.perf_counter()
+                await hass.services.async_call(
+                    DOMAIN,
+                    "send_message",
+                    {
+                        "target": targets,
+                        "message": "Bench",
+                        "origination_identity": FAN_OUT_ORIGIN,
+                    },
+                    blocking=True,
+                )
+                fan_out = time.perf_counter() - started
+            stalls["send_100_targets"] = meter.worst
+            gc_pauses["send_100_targets"] = meter.worst_gc
+            delivered = len(emulator.outbox)
+            throttled = emulator.service.throttled
+            with emulator.lock:
+                emulator.state.rate_limits = False
+
+            # Memory: more entries, each a region of its own. RSS alone hides
+            # growth in memory freed earlier; tracemalloc counts the Python
+            # objects the entries keep alive.
+            gc.collect()
+            tracemalloc.start()
+            before = _rss_kib()
+            traced_before = tracemalloc.get_traced_memory()[0]
+            extra = []
+            for index in range(entries):
+                region = REGIONS[1 + index % (len(REGIONS) - 1)]
+                extra_entry = _entry(emulator, region, {}, index + 1)
+                extra_entry.add_to_hass(hass)
+                await _setup(hass, extra_entry)
+                extra.append(extra_entry)
+            await hass.async_block_till_done()
+            gc.collect()
+            after = _rss_kib()
+            traced = tracemalloc.get_traced_memory()[0] - traced_before
+            tracemalloc.stop()
+            for extra_entry in [entry, *extra]:
+                await hass.config_entries.async_unload(extra_entry.entry_id)
+            await hass.async_stop(force=True)
+
+    theoretical = (len(targets) - 1) / fan_out_mps
+    results["latency"] = {
+        "action": _summary(action_times),
+        "bare_reused_client": _summary(reused),
+        "new_client_per_message": _summary(fresh),
+        "ratio_action_vs_reused": statistics.median(action_times)
+        / statistics.median(reused),
+        "ratio_new_client_vs_reused": statistics.median(fresh)
+        / statistics.median(reused),
+        "messages": count,
+    }
+    results["stall_ms"] = {k: v * 1000 for k, v in stalls.items()}
+    results["gc_pause_ms"] = {k: v * 1000 for k, v in gc_pauses.items()}
+    results["fan_out"] = {
+        "targets": len(targets),
+        "mps": fan_out_mps,
+        "elapsed_s": fan_out,
+        "theoretical_s": theoretical,
+        "ratio": fan_out / theoretical,
+        "delivered": delivered,
+        "throttled_by_aws": throttled,
+    }
+    results["memory"] = {
+        "entries": entries,
+        "rss_added_kib": after - before,
+        "traced_added_kib": traced / 1024,
+        "per_entry_mib": max(after - before, traced / 1024) / entries / 1024,
+    }
+    return results
+
+
+def machine() -> dict[str, Any]:
+    """Describe where the figures come from."""
+    import aiobotocore  # noqa: PLC0415
+    import botocore  # noqa: PLC0415
+    from homeassistant.const import __version__ as ha_version  # noqa: PLC0415
+
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "homeassistant": ha_version,
+        "aiobotocore": aiobotocore.__version__,
+        "botocore": botocore.__version__,
+    }
+
+
+def table(results: dict[str, Any]) -> str:
+    """Return the results as a Markdown table."""
+    lat = results["latency"]
+    fan = results["fan_out"]
+    mem = results["memory"]
+    stall = results["stall_ms"]
+    rows = [
+        (
+            "Action → emulator, median (p95)",
+            f"{lat['action']['median_ms']:.2f} ms ({lat['action']['p95_ms']:.2f} ms)",
+            "",
+        ),
+        (
+            "Bare reused aiobotocore client, median (p95)",
+            (
+                f"{lat['bare_reused_client']['median_ms']:.2f} ms "
+                f"({lat['bare_reused_client']['p95_ms']:.2f} ms)"
+            ),
+            "",
+        ),
+        (
+            "New client per message (core `aws` notify), median",
+            f"{lat['new_client_per_message']['median_ms']:.2f} ms",
+            "",
+        ),
+        ("Action / reused client", f"{lat['ratio_action_vs_reused']:.2f}x", "≤ 1.15x"),
+        ("New client / reused client", f"{lat['ratio_new_client_vs_reused']:.2f}x", ""),
+        *(
+            (
+                f"Worst loop stall: {name.replace('_', ' ')}",
+                (
+                    f"{value:.2f} ms (longest GC pause in it: "
+                    f"{results['gc_pause_ms'][name]:.2f} ms)"
+                ),
+                "< 5 ms",
+            )
+            for name, value in stall.items()
+        ),
+        (
+            f"{fan['targets']}-target fan-out at {fan['mps']:g} MPS",
+            (
+                f"{fan['elapsed_s']:.2f} s vs {fan['theoretical_s']:.2f} s theoretical "
+                f"({fan['ratio']:.3f}x), {fan['delivered']} delivered, "
+                f"{fan['throttled_by_aws']} throttled"
+            ),
+            "within 5 %",
+        ),
+        (
+            "Memory per loaded entry (larger of RSS and traced)",
+            (
+                f"{mem['per_entry_mib']:.2f} MiB ({mem['entries']} entries; RSS "
+                f"+{mem['rss_added_kib']} KiB, "
+                f"traced +{mem['traced_added_kib']:.0f} KiB)"
+            ),
+            "< 5 MiB",
+        ),
+    ]
+    lines = ["| measure | result | target |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {value} | {target} |" for name, value, target in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Run and report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--entries", type=int, default=10)
+    parser.add_argument("--mps", type=float, default=50.0)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json")
+    args = parser.parse_args()
+    results = asyncio.run(run(args.messages, args.entries, args.mps))
+    results["machine"] = machine()
+    print("Machine:", ", ".join(f"{k} {v}" for k, v in results["machine"].items()))
+    print(table(results))
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"JSON: {args.json}")
+
+
+if __name__ == "__main__":
+    main()
