@@ -1,0 +1,104 @@
+"""The integration in a real `hass` process, set up and used over REST.
+
+Unit tests use the `hass` fixture; users run a real process with its HTTP
+API and the full blocking-call detector (which pytest's fixture relaxes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+import re
+
+import pytest
+
+from eum_emulator import (
+    DEMO_ACCESS_KEY_ID,
+    DEMO_SECRET_ACCESS_KEY,
+    Emulator,
+)
+
+from .harness import RealHass
+
+PHONE_NUMBERS = "sensor.aws_sms_123456789012_us_east_1_phone_numbers"
+NOTIFY_SERVICE = "aws_sms_123456789012_us_east_1"
+# Errors this machine's Home Assistant logs with no integration of ours
+# involved: the ffmpeg binary and libturbojpeg are not installed. Any other
+# traceback fails the test.
+KNOWN_ENVIRONMENT_ERRORS = (
+    "No such file or directory: 'ffmpeg'",
+    "Unable to locate turbojpeg library",
+)
+
+
+@pytest.fixture
+def real_hass(socket_enabled: None, tmp_path: Path) -> Generator[RealHass]:
+    """Run Home Assistant in a process of its own; always stop it."""
+    instance = RealHass(tmp_path)
+    try:
+        instance.start()
+        yield instance
+    finally:
+        instance.stop()
+
+
+def _tracebacks(log: str) -> list[str]:
+    """Return each logged traceback with the log line that introduced it."""
+    blocks = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", log)
+    return [block for block in blocks if "Traceback (most recent call last)" in block]
+
+
+def test_set_up_and_send_through_the_rest_api(
+    real_hass: RealHass, emulator: Emulator
+) -> None:
+    """Add the integration via the config flow API, then send both ways."""
+    real_hass.onboard()
+    flow = real_hass.request(
+        "POST", "/api/config/config_entries/flow", {"handler": "aws_eum_x"}
+    )
+    assert flow["step_id"] == "user"
+    result = real_hass.request(
+        "POST",
+        f"/api/config/config_entries/flow/{flow['flow_id']}",
+        {
+            "access_key_id": DEMO_ACCESS_KEY_ID,
+            "secret_access_key": DEMO_SECRET_ACCESS_KEY,
+            "region": "us-east-1",
+            "advanced": {"endpoint_url": emulator.url},
+        },
+    )
+    assert result["type"] == "create_entry", result
+    assert real_hass.wait_for_state(PHONE_NUMBERS)["state"] == "2"
+
+    real_hass.request(
+        "POST",
+        f"/api/services/notify/{NOTIFY_SERVICE}",
+        {"message": "E2E via notify", "target": ["+15555550123"]},
+    )
+    answer = real_hass.request(
+        "POST",
+        "/api/services/aws_eum_x/send_message?return_response",
+        {"target": ["+15555550124"], "message": "E2E via action"},
+    )
+    [sent] = answer["service_response"]["messages"]
+    assert sent["target"] == "+15555550124"
+
+    outbox = sorted((m.destination, m.body) for m in emulator.outbox)
+    assert outbox == [
+        ("+15555550123", "E2E via notify"),
+        ("+15555550124", "E2E via action"),
+    ]
+    assert sent["message_id"] in {m.message_id for m in emulator.outbox}
+
+    real_hass.stop()
+    log = real_hass.log
+    assert "Detected blocking call" not in log
+    unexpected = [
+        block
+        for block in _tracebacks(log)
+        if not any(known in block for known in KNOWN_ENVIRONMENT_ERRORS)
+    ]
+    assert not unexpected, "\n\n".join(unexpected)
+    assert DEMO_SECRET_ACCESS_KEY not in log
+    assert "+15555550123" not in log
+    assert "***0123" in log  # our debug log names the number, masked
