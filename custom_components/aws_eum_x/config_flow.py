@@ -74,6 +74,8 @@ MINIMAL_POLICY_URL = (
     "https://github.com/aws-eum-x/aws_eum_x/blob/main/docs/iam/minimal-policy.json"
 )
 SECTION_ADVANCED = "advanced"
+# Shown in the endpoint field's help; URLs stay out of translation strings.
+FORM_PLACEHOLDERS = {"example_url": "http://127.0.0.1:4566"}
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -220,7 +222,7 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="user",
             data_schema=self.add_suggested_values_to_schema(schema, user_input),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders=FORM_PLACEHOLDERS | placeholders,
         )
 
     async def async_step_reauth(
@@ -288,7 +290,7 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
-            description_placeholders=placeholders,
+            description_placeholders=FORM_PLACEHOLDERS | placeholders,
         )
 
 

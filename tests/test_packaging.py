@@ -1,0 +1,167 @@
+"""What hassfest and HACS would check, checked here on every run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import re
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).parents[1]
+INTEGRATION = ROOT / "custom_components" / "aws_eum_x"
+MANIFEST = json.loads((INTEGRATION / "manifest.json").read_text(encoding="utf-8"))
+STRINGS = json.loads((INTEGRATION / "strings.json").read_text(encoding="utf-8"))
+ICONS = json.loads((INTEGRATION / "icons.json").read_text(encoding="utf-8"))
+SOURCES = {p.name: p.read_text(encoding="utf-8") for p in INTEGRATION.glob("*.py")}
+# The keys HACS's schema allows in hacs.json.
+HACS_KEYS = {
+    "name",
+    "content_in_root",
+    "zip_release",
+    "filename",
+    "country",
+    "homeassistant",
+    "persistent_directory",
+    "hacs",
+    "hide_default_branch",
+    "render_readme",
+}
+
+
+def _strings(node: Any, path: str = "") -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        return [
+            item for key, value in node.items() for item in _strings(value, f"{path}.{key}")
+        ]
+    return [(path, node)] if isinstance(node, str) else []
+
+
+def test_manifest_keys_order_and_values() -> None:
+    """domain, name, then the rest in alphabetical order; all HACS needs."""
+    keys = list(MANIFEST)
+    assert keys[:2] == ["domain", "name"]
+    assert keys[2:] == sorted(keys[2:])
+    required = {
+        "domain",
+        "name",
+        "codeowners",
+        "config_flow",
+        "documentation",
+        "integration_type",
+        "iot_class",
+        "issue_tracker",
+        "requirements",
+        "version",
+    }
+    assert required <= set(MANIFEST)
+    assert MANIFEST["domain"] == INTEGRATION.name
+    assert MANIFEST["integration_type"] == "service"
+    assert MANIFEST["iot_class"] == "cloud_polling"
+    assert "aiobotocore==3.7.0" in MANIFEST["requirements"]
+    assert all("==" in requirement for requirement in MANIFEST["requirements"])
+    assert (INTEGRATION / "config_flow.py").exists()
+
+
+def test_hacs_json() -> None:
+    """Only keys HACS knows; the tested Home Assistant version as minimum."""
+    hacs = json.loads((ROOT / "hacs.json").read_text(encoding="utf-8"))
+    assert set(hacs) <= HACS_KEYS
+    assert hacs["name"] == MANIFEST["name"]
+    assert hacs["homeassistant"] <= "2026.10.4"
+
+
+def test_brand_images() -> None:
+    """icon.png 256 px, icon@2x.png 512 px, a logo; all PNG."""
+    from PIL import Image  # noqa: PLC0415 - Pillow comes with Home Assistant
+
+    sizes = {
+        name: Image.open(INTEGRATION / "brand" / name).size
+        for name in ("icon.png", "icon@2x.png", "logo.png")
+    }
+    assert sizes["icon.png"] == (256, 256)
+    assert sizes["icon@2x.png"] == (512, 512)
+    assert sizes["logo.png"][1] == 128
+
+
+def test_translations_match_strings() -> None:
+    """translations/en.json is strings.json (custom integrations ship both)."""
+    english = json.loads(
+        (INTEGRATION / "translations" / "en.json").read_text(encoding="utf-8")
+    )
+    assert english == STRINGS
+
+
+def test_no_urls_or_references_in_translations() -> None:
+    """URLs go in placeholders; [%key:...%] references do not resolve here."""
+    for path, text in _strings(STRINGS):
+        assert not re.search(r"https?://", text), path
+        assert "[%key:" not in text, path
+
+
+def test_every_action_has_translations_and_an_icon() -> None:
+    """Each service in services.yaml: name, description, every field, icon."""
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
+    for service, spec in services.items():
+        translated = STRINGS["services"][service]
+        assert translated["name"]
+        assert translated["description"]
+        assert set(spec["fields"]) == set(translated["fields"])
+        for field in translated["fields"].values():
+            assert field["name"]
+            assert field["description"]
+        assert ICONS["services"][service]["service"].startswith("mdi:")
+
+
+def test_every_translation_key_in_the_code_exists() -> None:
+    """Entity, exception, issue and selector keys used in code are translated."""
+    code = "\n".join(SOURCES.values())
+    used = set(re.findall(r'translation_key\s*=\s*"([a-z_]+)"', code))
+    used |= set(re.findall(r'_validation_error\(\s*"([a-z_]+)"', code))
+    reason_block = SOURCES["sender.py"].split("_REASON_KEYS")[1].split("}")[0]
+    used |= set(re.findall(r':\s*"([a-z_]+)"', reason_block))
+    known = set(STRINGS["exceptions"]) | set(STRINGS["issues"])
+    known |= set(STRINGS["selector"])
+    for platform in STRINGS["entity"].values():
+        known |= set(platform)
+    assert used, "no translation keys found: the pattern is wrong"
+    assert used <= known, used - known
+
+
+def test_every_entity_translation_has_an_icon() -> None:
+    """icons.json covers every entity translation key."""
+    for platform, entities in STRINGS["entity"].items():
+        for key in entities:
+            assert key in ICONS["entity"][platform], f"{platform}.{key}"
+
+
+def test_form_errors_and_aborts_are_translated() -> None:
+    """Every error and abort reason the flows use has a text."""
+    flow = SOURCES["config_flow.py"]
+    errors = set(re.findall(r'(?:"base"|CONF_[A-Z_]+)\]?\s*[:=]\s*"([a-z_]+)"', flow))
+    aborts = set(re.findall(r'reason="([a-z_]+)"', flow))
+    texts = (
+        set(STRINGS["config"]["error"])
+        | set(STRINGS["options"]["error"])
+        | set(STRINGS["config_subentries"]["recipient"]["error"])
+    )
+    assert {"invalid_auth", "access_denied", "cannot_connect", "unknown"} <= errors
+    assert errors <= texts, errors - texts
+    abort_texts = set(STRINGS["config"]["abort"]) | set(
+        STRINGS["config_subentries"]["recipient"]["abort"]
+    )
+    assert aborts <= abort_texts, aborts - abort_texts
+
+
+def test_quality_scale_is_complete() -> None:
+    """Every rule is done or exempt with a reason; none left to do."""
+    rules = yaml.safe_load((INTEGRATION / "quality_scale.yaml").read_text())["rules"]
+    assert len(rules) >= 50
+    for rule, status in rules.items():
+        if isinstance(status, dict):
+            assert status["status"] in ("done", "exempt"), rule
+            if status["status"] == "exempt":
+                assert len(status["comment"]) > 10, rule
+        else:
+            assert status == "done", rule
