@@ -33,7 +33,9 @@ HACS_KEYS = {
 def _strings(node: Any, path: str = "") -> list[tuple[str, str]]:
     if isinstance(node, dict):
         return [
-            item for key, value in node.items() for item in _strings(value, f"{path}.{key}")
+            item
+            for key, value in node.items()
+            for item in _strings(value, f"{path}.{key}")
         ]
     return [(path, node)] if isinstance(node, str) else []
 
