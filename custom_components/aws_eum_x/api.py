@@ -380,11 +380,9 @@ class PoolInfo:
 
 
 @dataclass(frozen=True, kw_only=True)
-class TextMessage:
-    """One SendTextMessage request, in the service's terms."""
+class MessageOptions:
+    """What a message is sent with, beyond its destination and body."""
 
-    destination: str
-    body: str
     origination_identity: str | None = None
     message_type: str | None = None
     configuration_set: str | None = None
@@ -393,22 +391,32 @@ class TextMessage:
     context: Mapping[str, str] | None = None
     dry_run: bool = False
 
+
+@dataclass(frozen=True)
+class TextMessage:
+    """One SendTextMessage request, in the service's terms."""
+
+    destination: str
+    body: str
+    options: MessageOptions = MessageOptions()
+
     def params(self) -> dict[str, Any]:
         """Return the request parameters, leaving out what is unset."""
+        options = self.options
         params: dict[str, Any] = {
             "DestinationPhoneNumber": self.destination,
             "MessageBody": self.body,
         }
         optional = {
-            "OriginationIdentity": self.origination_identity,
-            "MessageType": self.message_type,
-            "ConfigurationSetName": self.configuration_set,
-            "MaxPrice": self.max_price,
-            "TimeToLive": self.time_to_live,
-            "Context": dict(self.context) if self.context else None,
+            "OriginationIdentity": options.origination_identity,
+            "MessageType": options.message_type,
+            "ConfigurationSetName": options.configuration_set,
+            "MaxPrice": options.max_price,
+            "TimeToLive": options.time_to_live,
+            "Context": dict(options.context) if options.context else None,
         }
         params |= {key: value for key, value in optional.items() if value is not None}
-        if self.dry_run:
+        if options.dry_run:
             params["DryRun"] = True
         return params
 

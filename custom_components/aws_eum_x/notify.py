@@ -20,7 +20,7 @@ import probatio
 from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_RECIPIENT
 from .entity import MANUFACTURER
 from .phone import mask
-from .sender import SendOptions
+from .sender import send_options
 from .services import SEND_OPTIONS_SCHEMA
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class AwsSmsNotificationService(BaseNotificationService):
             kwargs.get(ATTR_TARGET) or [],
             message,
             title=kwargs.get(ATTR_TITLE),
-            options=SendOptions.build(entry.options, data),
+            options=send_options(entry.options, data),
         )
 
 
@@ -116,7 +116,7 @@ class RecipientNotifyEntity(NotifyEntity):
             [self.phone_number],
             message,
             title=title,
-            options=SendOptions.build(self._entry.options, {}),
+            options=send_options(self._entry.options, {}),
         )
 
 

@@ -24,6 +24,7 @@ from .api import (
     AwsRequestError,
     AwsSmsError,
     AwsThrottledError,
+    MessageOptions,
     TextMessage,
 )
 from .const import (
@@ -75,41 +76,26 @@ _REASON_KEYS: Final = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
-class SendOptions:
-    """What a message is sent with, beyond its target and body."""
+def send_options(
+    defaults: Mapping[str, Any], overrides: Mapping[str, Any]
+) -> MessageOptions:
+    """Return the entry's default options with the call's on top."""
 
-    origination_identity: str | None = None
-    message_type: str | None = None
-    configuration_set: str | None = None
-    max_price: str | None = None
-    time_to_live: int | None = None
-    context: Mapping[str, str] | None = None
-    dry_run: bool = False
+    def pick(key: str) -> Any:  # noqa: ANN401 - option values vary in type
+        value = overrides.get(key)
+        return value if value not in (None, "") else defaults.get(key) or None
 
-    @classmethod
-    def build(
-        cls, defaults: Mapping[str, Any], overrides: Mapping[str, Any]
-    ) -> SendOptions:
-        """Return the entry's defaults with the call's options on top."""
-
-        def pick(key: str) -> Any:  # noqa: ANN401 - option values vary in type
-            value = overrides.get(key)
-            return value if value not in (None, "") else defaults.get(key) or None
-
-        ttl = pick(CONF_TIME_TO_LIVE)
-        return cls(
-            origination_identity=pick(CONF_ORIGINATION_IDENTITY),
-            message_type=pick(CONF_MESSAGE_TYPE),
-            configuration_set=pick(CONF_CONFIGURATION_SET),
-            max_price=pick(CONF_MAX_PRICE),
-            time_to_live=int(ttl) if ttl is not None else None,
-            context={
-                str(k): str(v) for k, v in (overrides.get("context") or {}).items()
-            }
-            or None,
-            dry_run=bool(overrides.get("dry_run", False)),
-        )
+    ttl = pick(CONF_TIME_TO_LIVE)
+    context = {str(k): str(v) for k, v in (overrides.get("context") or {}).items()}
+    return MessageOptions(
+        origination_identity=pick(CONF_ORIGINATION_IDENTITY),
+        message_type=pick(CONF_MESSAGE_TYPE),
+        configuration_set=pick(CONF_CONFIGURATION_SET),
+        max_price=pick(CONF_MAX_PRICE),
+        time_to_live=int(ttl) if ttl is not None else None,
+        context=context or None,
+        dry_run=bool(overrides.get("dry_run", False)),
+    )
 
 
 @dataclass(frozen=True)
@@ -203,7 +189,7 @@ class SmsSender:
     def _inventory(self) -> Inventory:
         return self._entry.runtime_data.coordinator.data
 
-    def _rate(self, options: SendOptions) -> tuple[str, float]:
+    def _rate(self, options: MessageOptions) -> tuple[str, float]:
         """Return the rate-limit key and messages per second of a send."""
         configured: Mapping[str, float] = self._entry.options.get(CONF_MPS, {})
         identities = self._inventory.identities.values()
@@ -221,7 +207,7 @@ class SmsSender:
             return f"{key}#dry-run", min(rate, DRY_RUN_MPS)
         return key, rate
 
-    def _validate_options(self, options: SendOptions) -> None:
+    def _validate_options(self, options: MessageOptions) -> None:
         identity = options.origination_identity
         if (
             identity is not None
@@ -261,7 +247,7 @@ class SmsSender:
         message: str,
         *,
         title: str | None = None,
-        options: SendOptions,
+        options: MessageOptions,
     ) -> list[SentMessage]:
         """Send ``message`` to every target; raise if any of them failed."""
         numbers = normalise_targets(targets, self._hass.config.country)
@@ -313,21 +299,11 @@ class SmsSender:
         *,
         body: str,
         count: SegmentCount,
-        options: SendOptions,
+        options: MessageOptions,
         rate_key: str,
         rate: float,
     ) -> SentMessage:
-        request = TextMessage(
-            destination=number,
-            body=body,
-            origination_identity=options.origination_identity,
-            message_type=options.message_type,
-            configuration_set=options.configuration_set,
-            max_price=options.max_price,
-            time_to_live=options.time_to_live,
-            context=options.context,
-            dry_run=options.dry_run,
-        )
+        request = TextMessage(number, body, options)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             await self._limiter.acquire(rate_key, rate, count.segments)
             try:
@@ -353,7 +329,7 @@ class SmsSender:
             )
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _report_sent(self, item: SentMessage, options: SendOptions) -> None:
+    def _report_sent(self, item: SentMessage, options: MessageOptions) -> None:
         LOGGER.debug(
             "%s SMS %s to %s: %d %s segment(s)",
             "Validated (dry run)" if item.dry_run else "Sent",

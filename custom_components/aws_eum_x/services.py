@@ -27,7 +27,7 @@ from .const import (
     MESSAGE_TYPES,
     MIN_TIME_TO_LIVE,
 )
-from .sender import SendOptions
+from .sender import send_options
 
 if TYPE_CHECKING:
     from .coordinator import AwsSmsConfigEntry
@@ -96,7 +96,7 @@ async def _async_send_message(call: ServiceCall) -> ServiceResponse:
     sent = await entry.runtime_data.sender.async_send(
         call.data[ATTR_TARGET],
         call.data[ATTR_MESSAGE],
-        options=SendOptions.build(entry.options, call.data),
+        options=send_options(entry.options, call.data),
     )
     if not call.return_response:
         return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncGenerator
+
 from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,
@@ -145,8 +147,11 @@ def account_state() -> AccountState:
     return state
 
 
-async def test_every_page_is_read(hass: HomeAssistant, emulator: Emulator) -> None:
-    """Describe* calls follow NextToken to the end."""
+@pytest.fixture
+async def sms_client(
+    hass: HomeAssistant, emulator: Emulator
+) -> AsyncGenerator[SmsClient]:
+    """Return an SmsClient for the emulator, closed after the test."""
     session = await hass.async_add_executor_job(prepare_session)
     data = entry_data(emulator)
     client = await SmsClient.create(
@@ -156,30 +161,21 @@ async def test_every_page_is_read(hass: HomeAssistant, emulator: Emulator) -> No
         data["region"],
         data["endpoint_url"],
     )
-    try:
-        numbers = await client.describe_phone_numbers()
-    finally:
-        await client.close()
+    yield client
+    await client.close()
+
+
+async def test_every_page_is_read(sms_client: SmsClient) -> None:
+    """Describe* calls follow NextToken to the end."""
+    numbers = await sms_client.describe_phone_numbers()
     assert len(numbers) == 230
     assert len({n.phone_number for n in numbers}) == 230
 
 
 async def test_send_refused_by_botocore_itself(
-    hass: HomeAssistant, emulator: Emulator
+    sms_client: SmsClient, emulator: Emulator
 ) -> None:
     """What botocore rejects before sending is an error of its own kind."""
-    session = await hass.async_add_executor_job(prepare_session)
-    data = entry_data(emulator)
-    client = await SmsClient.create(
-        session,
-        async_get_clientsession(hass),
-        AwsCredentials(data["access_key_id"], data["secret_access_key"]),
-        data["region"],
-        data["endpoint_url"],
-    )
-    try:
-        with pytest.raises(AwsSmsError, match="ParamValidationError"):
-            await client.send_text_message(TextMessage(destination="", body="hi"))
-    finally:
-        await client.close()
+    with pytest.raises(AwsSmsError, match="ParamValidationError"):
+        await sms_client.send_text_message(TextMessage("", "hi"))
     assert emulator.outbox == []
