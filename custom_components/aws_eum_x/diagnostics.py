@@ -40,6 +40,10 @@ async def async_get_config_entry_diagnostics(
             "last_update_success": coordinator.last_update_success,
             "update_interval": str(coordinator.update_interval),
         },
+        "usage_today": {
+            "segments": entry.runtime_data.usage.segments,
+            "failed": entry.runtime_data.usage.failed,
+        },
         "inventory": {
             "phone_numbers": [
                 async_redact_data(asdict(n), TO_REDACT) for n in inventory.phone_numbers

@@ -223,11 +223,15 @@ class SmsSender:
     def _reserve(self, total_segments: int) -> None:
         cap = int(self._entry.options.get(CONF_DAILY_SEGMENT_CAP, 0))
         headroom = self._usage.headroom(cap)
-        if headroom is not None and total_segments > headroom:
+        issue_id = f"{ISSUE_DAILY_CAP}_{self._entry.entry_id}"
+        if headroom is None or total_segments <= headroom:
+            # Under the cap again (a new day, or a higher cap): no issue.
+            ir.async_delete_issue(self._hass, DOMAIN, issue_id)
+        else:
             ir.async_create_issue(
                 self._hass,
                 DOMAIN,
-                f"{ISSUE_DAILY_CAP}_{self._entry.entry_id}",
+                issue_id,
                 is_fixable=False,
                 severity=ir.IssueSeverity.WARNING,
                 translation_key=ISSUE_DAILY_CAP,

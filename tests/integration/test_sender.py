@@ -349,6 +349,10 @@ async def test_daily_cap_refuses_and_raises_a_repair_issue(
     )
     await send(hass, target=[US_NUMBER, "+15555550124"], message="hi", dry_run=True)
     await send(hass, target=US_NUMBER, message="hi")
+    # A send that fits again clears the repair issue.
+    assert not issue_registry.async_get_issue(
+        DOMAIN, f"{ISSUE_DAILY_CAP}_{config_entry.entry_id}"
+    )
     assert [m.dry_run for m in emulator.outbox] == [False, False, True, True, False]
     assert hass.states.get(SEGMENTS_TODAY).state == "3"
 
