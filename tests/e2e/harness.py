@@ -6,7 +6,6 @@ Used by the end-to-end test and by scripts that need a running instance.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 import signal
 import socket
@@ -84,7 +83,6 @@ class RealHass:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
