@@ -218,6 +218,19 @@ async def test_unsigned_and_malformed_requests(emulator: Emulator) -> None:
             assert "<Code>MissingAuthenticationToken</Code>" in await resp.text()
 
 
+def _authenticate(state: AccountState, headers: dict[str, str]) -> object:
+    """Check a hand-made request the way the server checks every request."""
+    return authenticate(
+        state,
+        method="POST",
+        url="http://127.0.0.1/",
+        headers=headers,
+        body=b"{}",
+        service="sms-voice",
+        valid_regions=frozenset({"us-east-1"}),
+    )
+
+
 def _signed_headers(**overrides: str) -> dict[str, str]:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     headers = {
@@ -247,15 +260,7 @@ def test_signature_header_problems(overrides, message) -> None:
     if overrides.get("Host") == "":
         del headers["Host"]
     with pytest.raises(Exception, match=message) as caught:
-        authenticate(
-            AccountState(),
-            method="POST",
-            url="http://127.0.0.1/",
-            headers=headers,
-            body=b"{}",
-            service="sms-voice",
-            valid_regions=frozenset({"us-east-1"}),
-        )
+        _authenticate(AccountState(), headers)
     assert caught.value.code == "InvalidSignatureException"
 
 
@@ -264,27 +269,11 @@ def test_credential_scoped_to_another_service() -> None:
     headers = _signed_headers()
     headers["Authorization"] = headers["Authorization"].replace("sms-voice", "sns")
     with pytest.raises(Exception, match="correct service: 'sms-voice'"):
-        authenticate(
-            AccountState(),
-            method="POST",
-            url="http://127.0.0.1/",
-            headers=headers,
-            body=b"{}",
-            service="sms-voice",
-            valid_regions=frozenset({"us-east-1"}),
-        )
+        _authenticate(AccountState(), headers)
 
 
 def test_state_can_restrict_regions() -> None:
     """A state that lists regions accepts only those."""
     state = AccountState(regions=["eu-west-2"])
     with pytest.raises(Exception, match="valid region"):
-        authenticate(
-            state,
-            method="POST",
-            url="http://127.0.0.1/",
-            headers=_signed_headers(),
-            body=b"{}",
-            service="sms-voice",
-            valid_regions=frozenset({"us-east-1"}),
-        )
+        _authenticate(state, _signed_headers())

@@ -19,6 +19,8 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import AccessKey, AccountState, Emulator, PhoneNumber
 
+from .conftest import entry_data
+
 PHONE_NUMBERS = "sensor.aws_sms_123456789012_us_east_1_phone_numbers"
 TIER = "sensor.aws_sms_123456789012_us_east_1_account_tier"
 LIMITED_KEY = "AKIALIMITEDEXAMPLE01"
@@ -95,12 +97,7 @@ async def test_setup_with_a_malformed_endpoint(
     """An endpoint URL botocore cannot use fails setup for good."""
     entry = MockConfigEntry(
         domain=DOMAIN,
-        data={
-            "access_key_id": "AKIAIOSFODNN7EXAMPLE",
-            "secret_access_key": "x",
-            "region": "us-east-1",
-            CONF_ENDPOINT_URL: "not a url",
-        },
+        data=entry_data(emulator, endpoint_url="not a url"),
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)

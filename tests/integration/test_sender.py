@@ -38,6 +38,8 @@ from eum_emulator import (
     Emulator,
 )
 
+from .conftest import entry_data
+
 US_NUMBER = "+15555550123"
 OPTED_OUT = "+15555550199"
 GB_NUMBER = "+447700900456"
@@ -112,12 +114,11 @@ async def test_access_denied_names_the_action(
     """A key without SendTextMessage: the error names sms-voice:SendTextMessage."""
     entry = MockConfigEntry(
         domain=DOMAIN,
-        data={
-            "access_key_id": "AKIAREADONLYEXAMPLE1",
-            "secret_access_key": "read-only-secret",
-            "region": "us-east-1",
-            "endpoint_url": emulator.url,
-        },
+        data=entry_data(
+            emulator,
+            access_key_id="AKIAREADONLYEXAMPLE1",
+            secret_access_key="read-only-secret",
+        ),
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
