@@ -56,7 +56,7 @@ from eum_emulator import (  # noqa: E402
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
-    from homeassistant.core import HomeAssistant
+    from homeassistant.core import HomeAssistant, ServiceCall
 
 DOMAIN = "aws_eum_x"
 REGIONS = ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2")
@@ -206,7 +206,7 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
             entry = _entry(
                 emulator,
                 REGIONS[0],
-                {"messages_per_second": {FAN_OUT_ORIGIN: 1000.0}},
+                {"messages_per_second": {FAN_OUT_ORIGIN: 100_000.0}},
             )
             entry.add_to_hass(hass)
             async with meter.measure():
@@ -237,6 +237,23 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
 
             await action()  # warm-up
             action_times = await _timed(action, count)
+
+            # Home Assistant's own cost of a blocking action call: the same
+            # call to an action that does nothing.
+            async def noop_handler(_call: ServiceCall) -> None:
+                return None
+
+            hass.services.async_register("bench", "noop", noop_handler)
+
+            async def noop() -> None:
+                await hass.services.async_call(
+                    "bench",
+                    "noop",
+                    {"target": [GB_DESTINATION], "message": "Bench"},
+                    blocking=True,
+                )
+
+            noop_times = await _timed(noop, count)
             reused, fresh = await _bare_clients(emulator, count)
 
             # The fan-out: configured MPS = AWS's MPS, emulator metering on.
@@ -296,6 +313,7 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
         "action": _summary(action_times),
         "bare_reused_client": _summary(reused),
         "new_client_per_message": _summary(fresh),
+        "ha_action_call_floor": _summary(noop_times),
         "ratio_action_vs_reused": statistics.median(action_times)
         / statistics.median(reused),
         "ratio_new_client_vs_reused": statistics.median(fresh)
@@ -361,6 +379,11 @@ def table(results: dict[str, Any]) -> str:
         (
             "New client per message (core `aws` notify), median",
             f"{lat['new_client_per_message']['median_ms']:.2f} ms",
+            "",
+        ),
+        (
+            "Home Assistant's cost of any blocking action call, median",
+            f"{lat['ha_action_call_floor']['median_ms']:.3f} ms",
             "",
         ),
         ("Action / reused client", f"{lat['ratio_action_vs_reused']:.2f}x", "≤ 1.15x"),

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
 
 class TokenBucket:
-    """``rate`` tokens per second, at most ``capacity`` in hand."""
+    """``rate`` tokens per second, at most ``capacity`` in hand.
+
+    Kept as a schedule (the generic cell rate algorithm): each send books
+    the time the next may leave. A send that wakes a little late does not
+    push the whole schedule back, so a long fan-out keeps the exact rate.
+    """
 
     def __init__(
         self,
@@ -33,33 +38,26 @@ class TokenBucket:
         self.rate = rate
         self.capacity = capacity
         self._clock = clock
-        self._tokens = capacity
-        self._updated = clock()
+        # When the next send may leave, before the burst tolerance.
+        self._next = clock()
         # Waiters are served in order, so a long message is not starved by
         # short ones arriving after it.
         self._lock = asyncio.Lock()
 
-    def _refill(self) -> None:
-        now = self._clock()
-        self._tokens = min(
-            self.capacity, self._tokens + (now - self._updated) * self.rate
-        )
-        self._updated = now
-
     async def acquire(self, amount: int) -> None:
-        """Wait until ``amount`` tokens are available, then take them.
+        """Wait for this send's turn, then book ``amount`` segments.
 
-        A message of more segments than the bucket holds leaves when the
-        bucket is full and puts it in debt: the next send waits for all of
-        its segments, so the rate holds in segments per second.
+        A message of more segments than the bucket holds leaves on its turn
+        and books all its segments: the next send waits for them, so the
+        rate holds in segments per second.
         """
         async with self._lock:
-            self._refill()
-            needed = min(float(amount), self.capacity)
-            if self._tokens < needed:
-                await asyncio.sleep((needed - self._tokens) / self.rate)
-                self._refill()
-            self._tokens -= amount
+            now = self._clock()
+            tolerance = (self.capacity - 1) / self.rate
+            start = max(now, self._next - tolerance)
+            if start > now:
+                await asyncio.sleep(start - now)
+            self._next = max(start, self._next) + amount / self.rate
 
 
 # Slow down at most once per this many seconds: one burst of throttling

@@ -99,13 +99,30 @@ async def test_throttling_halves_the_pace_once_a_second(fake_time: FakeTime) -> 
     limiter.slow_down("a")
     limiter.slow_down("a")  # the same burst of throttles: ignored
     limiter.slow_down("unknown")  # nothing to slow
+    # The send booked at 8 MPS leaves on time; the next waits at 4 MPS.
     await limiter.acquire("a", 8.0, 1)
-    assert fake_time.slept == pytest.approx(1 / 4)
+    assert fake_time.slept == pytest.approx(1 / 8)
     fake_time.now += 1
     limiter.slow_down("a")
     await limiter.acquire("a", 8.0, 1)
     await limiter.acquire("a", 8.0, 1)
-    assert fake_time.slept == pytest.approx(1 / 4 + 1 / 2)
+    assert fake_time.slept == pytest.approx(1 / 8 + 1 / 2)
+
+
+async def test_waking_late_does_not_slow_the_schedule(
+    fake_time: FakeTime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each sleep overshoots by 10 ms; ten sends still take nine intervals."""
+
+    async def late_sleep(seconds: float) -> None:
+        fake_time.now += seconds + 0.01
+
+    monkeypatch.setattr(ratelimit.asyncio, "sleep", late_sleep)
+    bucket = TokenBucket(10.0, fake_time)
+    for _ in range(10):
+        await bucket.acquire(1)
+    # 0.9 s of schedule plus only the last wake-up's 10 ms overshoot.
+    assert fake_time.now == pytest.approx(0.91)
 
 
 def test_rate_must_be_positive() -> None:
