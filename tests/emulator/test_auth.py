@@ -18,7 +18,7 @@ from eum_emulator import (
 from eum_emulator.service import service_regions
 from eum_emulator.sigv4 import authenticate
 
-TEMP_KEY = "ASIAIOSFODNN7EXAMPLE"
+TEMP_KEY = "TESTTEMPKEY"
 TEMP_SECRET = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
 TEMP_TOKEN = "FwoGZXIvYXdzEXAMPLETOKEN"
 
@@ -29,7 +29,7 @@ def account_state() -> AccountState:
     state = AccountState()
     state.access_keys += [
         AccessKey(
-            "AKIAREADONLYEXAMPLE1",
+            "TESTKEYREADONLY",
             "readonlysecretEXAMPLEKEYreadonlysecret00",
             user_name="reader",
             allowed_actions=["sms-voice:Describe*"],
@@ -41,7 +41,7 @@ def account_state() -> AccountState:
             expires=datetime.now(UTC) + timedelta(hours=1),
         ),
         AccessKey(
-            "ASIAEXPIREDEXAMPLE01",
+            "TESTTEMPEXPIRED",
             TEMP_SECRET,
             session_token=TEMP_TOKEN,
             expires=datetime.now(UTC) - timedelta(minutes=1),
@@ -58,7 +58,7 @@ async def _error(call) -> dict:
 
 async def test_unknown_access_key_is_unrecognized(aws_client) -> None:
     """A key the account does not have: UnrecognizedClientException."""
-    client = await aws_client(access_key_id="AKIAUNKNOWNEXAMPLE00")
+    client = await aws_client(access_key_id="TESTKEYUNKNOWN")
     error = await _error(client.describe_phone_numbers())
     assert error["Error"]["Code"] == "UnrecognizedClientException"
     assert error["Error"]["Message"] == (
@@ -121,7 +121,7 @@ async def test_temporary_credentials_need_their_session_token(aws_client) -> Non
     error = await _error(no_token.describe_pools())
     assert error["Error"]["Code"] == "UnrecognizedClientException"
     expired = await aws_client(
-        access_key_id="ASIAEXPIREDEXAMPLE01",
+        access_key_id="TESTTEMPEXPIRED",
         secret_access_key=TEMP_SECRET,
         session_token=TEMP_TOKEN,
     )
@@ -132,7 +132,7 @@ async def test_temporary_credentials_need_their_session_token(aws_client) -> Non
 async def test_denied_action_names_the_iam_action(aws_client, emulator) -> None:
     """A key whose policy lacks the action is denied in IAM's words."""
     client = await aws_client(
-        access_key_id="AKIAREADONLYEXAMPLE1",
+        access_key_id="TESTKEYREADONLY",
         secret_access_key="readonlysecretEXAMPLEKEYreadonlysecret00",
     )
     assert (await client.describe_spend_limits())["SpendLimits"]
@@ -167,7 +167,7 @@ async def test_get_caller_identity(aws_client) -> None:
 async def test_get_caller_identity_errors(aws_client, secret, code) -> None:
     """STS reports auth failures in its own (Query protocol) words."""
     if secret is None:
-        sts = await aws_client("sts", access_key_id="AKIAUNKNOWNEXAMPLE00")
+        sts = await aws_client("sts", access_key_id="TESTKEYUNKNOWN")
     else:
         sts = await aws_client("sts", secret_access_key=secret)
     error = await _error(sts.get_caller_identity())
@@ -179,7 +179,7 @@ async def test_get_caller_identity_with_an_expired_token(aws_client) -> None:
     """STS calls an expired session token ExpiredToken."""
     sts = await aws_client(
         "sts",
-        access_key_id="ASIAEXPIREDEXAMPLE01",
+        access_key_id="TESTTEMPEXPIRED",
         secret_access_key=TEMP_SECRET,
         session_token=TEMP_TOKEN,
     )

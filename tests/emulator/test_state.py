@@ -33,7 +33,7 @@ def test_yaml_state_file_replaces_the_demo(tmp_path: Path) -> None:
 account_id: "210987654321"
 tier: sandbox
 access_keys:
-  - access_key_id: AKIAOTHEREXAMPLE0001
+  - access_key_id: TESTKEYOTHER
     secret_access_key: other-secret
     allowed_actions: ["sms-voice:Describe*"]
     expires: "2030-01-01T00:00:00"

@@ -35,9 +35,9 @@ from eum_emulator import (
 
 from .conftest import REGION, TITLE, UNIQUE_ID, entry_data, flow_input
 
-SECOND_KEY = "AKIASECONDKEYEXAMPLE"
+SECOND_KEY = "TESTKEYSECOND"
 SECOND_SECRET = "second-secret-EXAMPLEKEY"
-NO_DESCRIBE_KEY = "AKIANODESCRIBEEXAMPL"
+NO_DESCRIBE_KEY = "TESTKEYNODESCRIBE"
 
 
 @pytest.fixture
@@ -114,7 +114,7 @@ async def test_empty_endpoint_means_aws(hass: HomeAssistant, emulator) -> None:
     ("overrides", "error"),
     [
         ({CONF_SECRET_ACCESS_KEY: "wrong"}, "invalid_auth"),
-        ({CONF_ACCESS_KEY_ID: "AKIAUNKNOWNEXAMPLE00"}, "invalid_auth"),
+        ({CONF_ACCESS_KEY_ID: "TESTKEYUNKNOWN"}, "invalid_auth"),
         (
             {
                 CONF_ACCESS_KEY_ID: NO_DESCRIBE_KEY,

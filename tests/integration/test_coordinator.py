@@ -23,7 +23,7 @@ from .conftest import entry_data
 
 PHONE_NUMBERS = "sensor.aws_sms_123456789012_us_east_1_phone_numbers"
 TIER = "sensor.aws_sms_123456789012_us_east_1_account_tier"
-LIMITED_KEY = "AKIALIMITEDEXAMPLE01"
+LIMITED_KEY = "TESTKEYLIMITED"
 LIMITED_SECRET = "limited-secret-EXAMPLEKEY"
 
 

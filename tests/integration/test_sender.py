@@ -60,7 +60,7 @@ def account_state() -> AccountState:
     state = AccountState(opted_out=[OPTED_OUT])
     state.access_keys.append(
         AccessKey(
-            "AKIAREADONLYEXAMPLE1",
+            "TESTKEYREADONLY",
             "read-only-secret",
             allowed_actions=["sms-voice:Describe*"],
         )
@@ -116,7 +116,7 @@ async def test_access_denied_names_the_action(
         domain=DOMAIN,
         data=entry_data(
             emulator,
-            access_key_id="AKIAREADONLYEXAMPLE1",
+            access_key_id="TESTKEYREADONLY",
             secret_access_key="read-only-secret",
         ),
     )
