@@ -203,9 +203,17 @@ async def handle_faults(request: web.Request) -> web.Response:
 
 
 async def handle_health(request: web.Request) -> web.Response:
-    """Say the emulator is up and which account it serves."""
-    state = request.app[_SERVICE_KEY].state
-    return web.json_response({"status": "ok", "account_id": state.account_id})
+    """Say the emulator is up, which account it serves, and what it did."""
+    service = request.app[_SERVICE_KEY]
+    with service.lock:
+        return web.json_response(
+            {
+                "status": "ok",
+                "account_id": service.state.account_id,
+                "messages": len(service.outbox),
+                "throttled": service.throttled,
+            }
+        )
 
 
 def create_app(service: SmsVoiceService, faults: FaultQueue) -> web.Application:
@@ -230,6 +238,11 @@ class Emulator:
     def __init__(self, state: AccountState | None = None) -> None:
         """Prepare an emulator for ``state`` (the demo account by default)."""
         self.service = SmsVoiceService(state or AccountState())
+        # Load botocore's region lists now, not on the first request: in a
+        # test or benchmark the emulator shares the process (and the GIL)
+        # with the client it serves, and must not stall it.
+        service_regions()
+        sts.sts_regions()
         self.faults = FaultQueue()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

@@ -26,12 +26,15 @@ import json
 import os
 from pathlib import Path
 import platform
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
+import urllib.request
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -46,12 +49,7 @@ from pytest_homeassistant_custom_component.common import (  # noqa: E402
     async_test_home_assistant,
 )
 
-from eum_emulator import (  # noqa: E402
-    DEMO_ACCESS_KEY_ID,
-    DEMO_SECRET_ACCESS_KEY,
-    AccountState,
-    Emulator,
-)
+from eum_emulator import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
@@ -62,6 +60,57 @@ DOMAIN = "aws_eum_x"
 REGIONS = ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2")
 FAN_OUT_ORIGIN = "+447700900123"
 GB_DESTINATION = "+447700900456"
+
+
+class EmulatorProcess:
+    """The emulator in a process of its own, as AWS is.
+
+    In this process it would share the interpreter lock, and its work would
+    show as event-loop stalls of the integration.
+    """
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        """Serve ``state`` (a state file's content) once entered."""
+        self._state = state
+        self._process: subprocess.Popen[str] | None = None
+        self._dir = tempfile.TemporaryDirectory()
+        self.url = ""
+
+    def __enter__(self) -> Self:
+        """Start it on a free port; wait until it says where."""
+        state_file = Path(self._dir.name) / "state.json"
+        state_file.write_text(json.dumps(self._state), encoding="utf-8")
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "eum_emulator",
+                "--port",
+                "0",
+                "--state",
+                str(state_file),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._process.stdout is not None  # noqa: S101 - PIPE above
+        line = self._process.stdout.readline()
+        self.url = line.split(" at ")[1].split(";")[0]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the process."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGINT)
+            self._process.wait(timeout=10)
+        self._dir.cleanup()
+
+    def stats(self) -> dict[str, Any]:
+        """Return how many messages it accepted and throttled."""
+        health = f"{self.url}/_emulator/health"  # loopback http only
+        with urllib.request.urlopen(health) as resp:  # noqa: S310
+            return dict(json.loads(resp.read()))
 
 
 def _rss_kib() -> int:
@@ -116,7 +165,7 @@ class StallMeter:
 
 
 def _entry(
-    emulator: Emulator, region: str, options: dict[str, Any], index: int = 0
+    emulator: EmulatorProcess, region: str, options: dict[str, Any], index: int = 0
 ) -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
@@ -157,7 +206,7 @@ def _summary(times: list[float]) -> dict[str, float]:
 
 
 async def _bare_clients(
-    emulator: Emulator, count: int
+    emulator: EmulatorProcess, count: int
 ) -> tuple[list[float], list[float]]:
     session = AioSession()
     kwargs: dict[str, Any] = {
@@ -186,11 +235,21 @@ async def _bare_clients(
 
 async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
     """Measure everything; return the results."""
-    state = AccountState(rate_limits=False)
-    # A number whose AWS rate is the fan-out's configured rate.
-    state.phone_numbers[1].mps = fan_out_mps
+    # Latency: no metering. Fan-out: AWS meters the configured rate.
+    unmetered = EmulatorProcess({"rate_limits": False})
+    metered = EmulatorProcess(
+        {
+            "phone_numbers": [
+                {
+                    "phone_number": FAN_OUT_ORIGIN,
+                    "iso_country_code": "GB",
+                    "mps": fan_out_mps,
+                }
+            ]
+        }
+    )
     results: dict[str, Any] = {}
-    with Emulator(state) as emulator, tempfile.TemporaryDirectory() as config_dir:
+    with unmetered as emulator, metered, tempfile.TemporaryDirectory() as config_dir:
         (Path(config_dir) / "custom_components").mkdir()
         (Path(config_dir) / "custom_components" / DOMAIN).symlink_to(
             ROOT / "custom_components" / DOMAIN
@@ -228,6 +287,7 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
                     DOMAIN,
                     "send_message",
                     {
+                        "config_entry_id": entry.entry_id,
                         "target": [GB_DESTINATION],
                         "message": "Bench",
                         "origination_identity": FAN_OUT_ORIGIN,
@@ -256,14 +316,16 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
             noop_times = await _timed(noop, count)
             reused, fresh = await _bare_clients(emulator, count)
 
-            # The fan-out: configured MPS = AWS's MPS, emulator metering on.
-            hass.config_entries.async_update_entry(
-                entry, options={"messages_per_second": {FAN_OUT_ORIGIN: fan_out_mps}}
+            # The fan-out: an entry on the metered emulator, its configured
+            # MPS equal to AWS's.
+            fan_entry = _entry(
+                metered,
+                REGIONS[-1],
+                {"messages_per_second": {FAN_OUT_ORIGIN: fan_out_mps}},
+                index=99,
             )
-            await hass.async_block_till_done()
-            with emulator.lock:
-                emulator.state.rate_limits = True
-            emulator.clear_outbox()
+            fan_entry.add_to_hass(hass)
+            await _setup(hass, fan_entry)
             targets = [f"+4477009{index:05d}" for index in range(100)]
             async with meter.measure():
                 started = time.perf_counter()
@@ -271,6 +333,7 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
                     DOMAIN,
                     "send_message",
                     {
+                        "config_entry_id": fan_entry.entry_id,
                         "target": targets,
                         "message": "Bench",
                         "origination_identity": FAN_OUT_ORIGIN,
@@ -280,10 +343,9 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
                 fan_out = time.perf_counter() - started
             stalls["send_100_targets"] = meter.worst
             gc_pauses["send_100_targets"] = meter.worst_gc
-            delivered = len(emulator.outbox)
-            throttled = emulator.service.throttled
-            with emulator.lock:
-                emulator.state.rate_limits = False
+            stats = metered.stats()
+            delivered, throttled = stats["messages"], stats["throttled"]
+            await hass.config_entries.async_unload(fan_entry.entry_id)
 
             # Memory: more entries, each a region of its own. RSS alone hides
             # growth in memory freed earlier; tracemalloc counts the Python

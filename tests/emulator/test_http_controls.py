@@ -13,7 +13,12 @@ async def test_outbox_and_faults_over_http(aws_client, emulator: Emulator) -> No
     """Faults queue over HTTP; the outbox is read and cleared over HTTP."""
     async with aiohttp.ClientSession() as http:
         async with http.get(f"{emulator.url}/_emulator/health") as resp:
-            assert await resp.json() == {"status": "ok", "account_id": "123456789012"}
+            assert await resp.json() == {
+                "status": "ok",
+                "account_id": "123456789012",
+                "messages": 0,
+                "throttled": 0,
+            }
         fault = {"kind": "error", "status": 500, "operation": "DescribePools"}
         async with http.post(f"{emulator.url}/_emulator/faults", json=[fault]) as resp:
             pending = (await resp.json())["faults"]
