@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError, SmsClient
 from .const import DOMAIN, ISSUE_MISSING_PERMISSIONS, LOGGER, UPDATE_INTERVAL
+from .helpers import async_update_entry_issue
 from .inventory import Inventory
 
 if TYPE_CHECKING:
@@ -102,19 +102,9 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
 
     def _update_permissions_issue(self, denied: list[str]) -> None:
         """Raise a repair issue naming the optional actions IAM denies."""
-        issue_id = f"{ISSUE_MISSING_PERMISSIONS}_{self.config_entry.entry_id}"
-        if not denied:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
+        async_update_entry_issue(
             self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_MISSING_PERMISSIONS,
-            translation_placeholders={
-                "title": self.config_entry.title,
-                "actions": ", ".join(denied),
-            },
+            self.config_entry,
+            ISSUE_MISSING_PERMISSIONS,
+            {"actions": ", ".join(denied)} if denied else None,
         )

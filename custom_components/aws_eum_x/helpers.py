@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.singleton import singleton
 from homeassistant.util.hass_dict import HassKey
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from aiobotocore.session import AioSession
     import aiohttp
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
 
@@ -51,6 +53,28 @@ async def async_get_aws_context(hass: HomeAssistant) -> AwsContext:
     blocking calls and shares the parsed models between config entries.
     """
     return await hass.async_add_executor_job(_prepare)
+
+
+def async_update_entry_issue(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    key: str,
+    placeholders: dict[str, str] | None,
+) -> None:
+    """Raise the entry's repair issue ``key`` with ``placeholders``; None clears it."""
+    issue_id = f"{key}_{entry.entry_id}"
+    if placeholders is None:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=key,
+        translation_placeholders={"title": entry.title, **placeholders},
+    )
 
 
 def credentials_from(data: Mapping[str, Any]) -> AwsCredentials:

@@ -21,7 +21,7 @@ from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_RECIPIENT
 from .entity import MANUFACTURER
 from .phone import mask
 from .sender import send_options
-from .services import SEND_OPTIONS_SCHEMA
+from .services import SEND_OPTIONS_SCHEMA, loaded_entry
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
@@ -46,15 +46,7 @@ class AwsSmsNotificationService(BaseNotificationService):
 
     async def async_send_message(self, message: str = "", **kwargs: Any) -> None:  # noqa: ANN401
         """Send ``message`` to the targets of the call."""
-        entry: AwsSmsConfigEntry | None = self.hass.config_entries.async_get_entry(
-            self.entry_id
-        )
-        if entry is None or not hasattr(entry, "runtime_data"):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="entry_not_loaded",
-                translation_placeholders={"title": self.entry_id},
-            )
+        entry = loaded_entry(self.hass, self.entry_id)
         try:
             data = DATA_SCHEMA(kwargs.get(ATTR_DATA) or {})
         except probatio.Invalid as err:

@@ -16,7 +16,6 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
 
 from .api import (
     AwsAuthError,
@@ -40,6 +39,7 @@ from .const import (
     LOGGER,
     MAX_PRICE_PATTERN,
 )
+from .helpers import async_update_entry_issue
 from .phone import InvalidPhoneNumberError, mask, to_e164
 from .ratelimit import RateLimiter
 from .segments import SegmentCount, count_segments
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 
     from .api import SmsClient
     from .coordinator import AwsSmsConfigEntry
-    from .inventory import Inventory
+    from .inventory import Inventory, OriginIdentity
     from .usage import DailyUsage
 
 EVENT_MESSAGE_SENT: Final = f"{DOMAIN}_message_sent"
@@ -189,54 +189,53 @@ class SmsSender:
     def _inventory(self) -> Inventory:
         return self._entry.runtime_data.coordinator.data
 
-    def _rate(self, options: MessageOptions) -> tuple[str, float]:
+    def _resolve_identity(self, options: MessageOptions) -> OriginIdentity | None:
+        """Return the inventory's identity for the send; refuse unknown ones.
+
+        None when AWS picks the identity, or for an ARN (a shared identity
+        the inventory does not list), which AWS judges.
+        """
+        value = options.origination_identity
+        if value is None:
+            return None
+        identity = self._inventory.find_identity(value)
+        if identity is None and not value.startswith("arn:"):
+            raise _validation_error("unknown_origination_identity", identity=value)
+        return identity
+
+    def _rate(
+        self, options: MessageOptions, identity: OriginIdentity | None
+    ) -> tuple[str, float]:
         """Return the rate-limit key and messages per second of a send."""
         configured: Mapping[str, float] = self._entry.options.get(CONF_MPS, {})
-        identities = self._inventory.identities.values()
-        if options.origination_identity is None:
-            key = "auto"
-            rate = min((i.default_mps for i in identities), default=FALLBACK_MPS)
+        if identity is not None:
+            key = identity.key
+            rate = configured.get(identity.origination_identity, identity.default_mps)
+        elif options.origination_identity is not None:  # an ARN
+            key = options.origination_identity
+            rate = configured.get(key, FALLBACK_MPS)
         else:
-            identity = self._inventory.find_identity(options.origination_identity)
-            key = identity.key if identity else options.origination_identity
-            rate = configured.get(
-                identity.origination_identity if identity else key,
-                identity.default_mps if identity else FALLBACK_MPS,
+            key = "auto"
+            rate = min(
+                (i.default_mps for i in self._inventory.identities.values()),
+                default=FALLBACK_MPS,
             )
         if options.dry_run:
             return f"{key}#dry-run", min(rate, DRY_RUN_MPS)
         return key, rate
 
-    def _validate_options(self, options: MessageOptions) -> None:
-        identity = options.origination_identity
-        if (
-            identity is not None
-            and not identity.startswith("arn:")
-            and self._inventory.find_identity(identity) is None
-        ):
-            raise _validation_error("unknown_origination_identity", identity=identity)
-        if options.max_price is not None and not re.fullmatch(
-            MAX_PRICE_PATTERN, options.max_price
-        ):
-            raise _validation_error("invalid_max_price", max_price=options.max_price)
-
     def _reserve(self, total_segments: int) -> None:
         cap = int(self._entry.options.get(CONF_DAILY_SEGMENT_CAP, 0))
         headroom = self._usage.headroom(cap)
-        issue_id = f"{ISSUE_DAILY_CAP}_{self._entry.entry_id}"
-        if headroom is None or total_segments <= headroom:
-            # Under the cap again (a new day, or a higher cap): no issue.
-            ir.async_delete_issue(self._hass, DOMAIN, issue_id)
-        else:
-            ir.async_create_issue(
-                self._hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key=ISSUE_DAILY_CAP,
-                translation_placeholders={"title": self._entry.title, "cap": str(cap)},
-            )
+        over = headroom is not None and total_segments > headroom
+        # Under the cap again (a new day, or a higher cap) clears the issue.
+        async_update_entry_issue(
+            self._hass,
+            self._entry,
+            ISSUE_DAILY_CAP,
+            {"cap": str(cap)} if over else None,
+        )
+        if over:
             raise _validation_error(
                 "daily_cap_reached",
                 cap=str(cap),
@@ -256,12 +255,16 @@ class SmsSender:
         """Send ``message`` to every target; raise if any of them failed."""
         numbers = normalise_targets(targets, self._hass.config.country)
         body = message_body(message, title)
-        self._validate_options(options)
+        identity = self._resolve_identity(options)
+        if options.max_price is not None and not re.fullmatch(
+            MAX_PRICE_PATTERN, options.max_price
+        ):
+            raise _validation_error("invalid_max_price", max_price=options.max_price)
         count = count_segments(body)
         reserved = 0 if options.dry_run else count.segments * len(numbers)
         self._reserve(reserved)
 
-        rate_key, rate = self._rate(options)
+        rate_key, rate = self._rate(options, identity)
         outcomes = await asyncio.gather(
             *(
                 self._send_one(

@@ -64,7 +64,7 @@ SEND_MESSAGE_SCHEMA: Final = probatio.Schema(
 )
 
 
-def _entry_for(hass: HomeAssistant, entry_id: str | None) -> AwsSmsConfigEntry:
+def loaded_entry(hass: HomeAssistant, entry_id: str | None) -> AwsSmsConfigEntry:
     """Return the loaded entry the call names, or the only loaded one."""
     if entry_id is not None:
         entry: AwsSmsConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
@@ -92,7 +92,7 @@ def _entry_for(hass: HomeAssistant, entry_id: str | None) -> AwsSmsConfigEntry:
 
 
 async def _async_send_message(call: ServiceCall) -> ServiceResponse:
-    entry = _entry_for(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    entry = loaded_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     sent = await entry.runtime_data.sender.async_send(
         call.data[ATTR_TARGET],
         call.data[ATTR_MESSAGE],

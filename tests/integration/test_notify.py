@@ -87,12 +87,18 @@ async def test_legacy_service_follows_the_entry(
 async def test_legacy_service_of_an_unloaded_entry(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    """A service whose entry went away says so instead of failing oddly."""
-    service = AwsSmsNotificationService("gone")
+    """A service whose entry is unloaded or gone says so instead of failing oddly."""
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    service = AwsSmsNotificationService(loaded_entry.entry_id)
     service.hass = hass
     with pytest.raises(ServiceValidationError) as caught:
         await service.async_send_message("hi", target=[US_NUMBER])
     assert caught.value.translation_key == "entry_not_loaded"
+    service = AwsSmsNotificationService("gone")
+    service.hass = hass
+    with pytest.raises(ServiceValidationError) as caught:
+        await service.async_send_message("hi", target=[US_NUMBER])
+    assert caught.value.translation_key == "entry_not_found"
 
 
 async def _add_recipient(
