@@ -1,7 +1,5 @@
 """Command line: ``python -m eum_emulator --host 127.0.0.1 --port 4566``."""
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 import contextlib

@@ -1,7 +1,5 @@
 """AWS errors, in the JSON 1.0 shape botocore parses."""
 
-from __future__ import annotations
-
 from typing import Any
 
 

@@ -1,7 +1,5 @@
 """Faults the emulator injects into the next calls of an operation."""
 
-from __future__ import annotations
-
 from dataclasses import asdict, dataclass, field
 import threading
 from typing import Any, Literal, get_args

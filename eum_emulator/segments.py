@@ -6,8 +6,6 @@ purpose: the tests compare the two, so a mistake in one shows up as a
 disagreement instead of being copied into the oracle.
 """
 
-from __future__ import annotations
-
 # GSM 03.38 default alphabet (one septet each). The escape code 0x1B is left
 # out: it only introduces the extension table.
 GSM_BASIC = frozenset(

@@ -6,8 +6,6 @@ and the Query protocol for STS. Paths under ``/_emulator/`` are the test
 and demo controls; they are not part of AWS and need no signature.
 """
 
-from __future__ import annotations
-
 import asyncio
 from http import HTTPStatus
 import json

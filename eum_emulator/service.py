@@ -6,8 +6,6 @@ Requests are validated against botocore's service model first, so the
 emulator rejects what AWS rejects and accepts what AWS accepts.
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 from dataclasses import asdict, dataclass, field

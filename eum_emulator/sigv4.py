@@ -5,8 +5,6 @@ arrived and the secret of the key it names, so anything a real client signs
 correctly passes and anything else fails with the error AWS returns.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import hmac

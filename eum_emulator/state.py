@@ -5,8 +5,6 @@ snake_case names of the dataclass fields below; anything left out takes the
 value of the demo account, so a state file only states what differs.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 import hashlib

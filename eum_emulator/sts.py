@@ -1,7 +1,5 @@
 """STS GetCallerIdentity over the Query protocol (form in, XML out)."""
 
-from __future__ import annotations
-
 from functools import cache
 from http import HTTPStatus
 from typing import TYPE_CHECKING

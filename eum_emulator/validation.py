@@ -7,8 +7,6 @@ wording and structure AWS uses (``ValidationException`` with
 ``Reason: FIELD_VALIDATION_FAILED`` and a ``Fields`` list).
 """
 
-from __future__ import annotations
-
 from functools import cache
 import re
 from typing import Any

@@ -16,8 +16,6 @@ in the same run, side by side, against the local emulator:
 Prints a table and writes JSON (``--json``, default bench-results.json).
 """
 
-from __future__ import annotations
-
 import argparse
 import asyncio
 import contextlib

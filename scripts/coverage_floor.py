@@ -4,8 +4,6 @@ coverage.py can only enforce a total; a well-covered module must not hide a
 poorly covered one, so this reads coverage's JSON report module by module.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 import sys

@@ -4,8 +4,6 @@ A chat bubble with three dots over a rounded square, in two colours.
 Run: .venv/bin/python scripts/make_brand.py
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont

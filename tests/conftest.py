@@ -1,7 +1,5 @@
 """Fixtures shared by every test: the emulator and AWS clients pointed at it."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any

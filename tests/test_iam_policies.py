@@ -1,7 +1,5 @@
 """The IAM policies in docs/iam: real actions, covering what the code calls."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 import re

@@ -1,7 +1,5 @@
 """What hassfest and HACS would check, checked here on every run."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 import re

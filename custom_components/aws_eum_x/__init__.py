@@ -1,10 +1,7 @@
 """The AWS End User Messaging SMS integration."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
-from homeassistant.components.notify.legacy import NOTIFY_SERVICES
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError
@@ -19,7 +16,7 @@ from .const import DOMAIN
 from .coordinator import AwsSmsConfigEntry, AwsSmsRuntimeData, InventoryCoordinator
 from .entity import service_device_info
 from .helpers import async_get_aws_context, connection_from
-from .notify import AwsSmsNotificationService, legacy_discovery_info
+from .notify import async_unload_legacy_service, legacy_discovery_info
 from .sender import SmsSender
 from .services import async_setup_services
 from .usage import DailyUsage
@@ -95,21 +92,10 @@ async def async_unload_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> b
     """Unload the entities and services, save usage and close the clients."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
-        await _async_remove_legacy_service(hass, entry.entry_id)
+        await async_unload_legacy_service(hass, entry.entry_id)
         await entry.runtime_data.usage.async_save()
         await entry.runtime_data.client.close()
     return unloaded
-
-
-async def _async_remove_legacy_service(hass: HomeAssistant, entry_id: str) -> None:
-    """Unregister this entry's notify service, leaving other entries' alone."""
-    services = hass.data.get(NOTIFY_SERVICES, {}).get(DOMAIN, [])
-    for service in list(services):
-        if isinstance(service, AwsSmsNotificationService) and (
-            service.entry_id == entry_id
-        ):
-            await service.async_unregister_services()
-            services.remove(service)
 
 
 def _current_device_identifiers(entry: AwsSmsConfigEntry) -> set[tuple[str, str]]:

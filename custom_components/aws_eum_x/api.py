@@ -8,8 +8,6 @@ the integration never has to know how AWS reports a problem.
 It imports nothing from Home Assistant: the HTTP session to use is passed in.
 """
 
-from __future__ import annotations
-
 import contextlib
 from dataclasses import dataclass, field
 from http import HTTPStatus

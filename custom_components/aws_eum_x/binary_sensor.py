@@ -1,7 +1,5 @@
 """Binary sensors: whether an identity can receive replies (two-way SMS)."""
 
-from __future__ import annotations
-
 from functools import partial
 from typing import TYPE_CHECKING
 

@@ -1,7 +1,5 @@
 """Config flow: connect an AWS account, re-authenticate, reconfigure, options."""
 
-from __future__ import annotations
-
 import re
 from typing import TYPE_CHECKING, Any, override
 

@@ -1,7 +1,5 @@
 """Constants for the AWS End User Messaging SMS integration."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 import logging
 from typing import Final

@@ -1,7 +1,5 @@
 """The inventory coordinator: what the account owns, refreshed periodically."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, override
 

@@ -1,7 +1,5 @@
 """Diagnostics: what the integration knows, with every secret redacted."""
 
-from __future__ import annotations
-
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 

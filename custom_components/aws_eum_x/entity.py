@@ -1,7 +1,5 @@
 """Base entities and device descriptions."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 from homeassistant.core import callback

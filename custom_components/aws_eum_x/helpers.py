@@ -1,7 +1,5 @@
 """Home Assistant glue shared by setup and the config flow."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 

@@ -5,11 +5,10 @@ number, a sender ID or a pool. This module gives them one shape, a stable
 key, and the messages-per-second AWS grants each by default.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Final, Literal
+
+from propcache.api import cached_property
 
 if TYPE_CHECKING:
     from .api import PhoneNumberInfo, PoolInfo, SenderIdInfo, SpendLimit

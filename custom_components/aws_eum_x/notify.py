@@ -1,20 +1,19 @@
 """Notify: a legacy ``notify.<entry>`` service and one entity per recipient."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.components.notify import NotifyEntity
-from homeassistant.components.notify.const import (
+from homeassistant.components.notify import (
     ATTR_DATA,
     ATTR_TARGET,
     ATTR_TITLE,
+    BaseNotificationService,
+    NotifyEntity,
     NotifyEntityFeature,
 )
-from homeassistant.components.notify.legacy import BaseNotificationService
 from homeassistant.const import CONF_NAME
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.util.hass_dict import HassKey
 import probatio
 
 from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_RECIPIENT
@@ -35,6 +34,17 @@ if TYPE_CHECKING:
 PARALLEL_UPDATES = 0
 ATTR_ENTRY_ID = "entry_id"
 DATA_SCHEMA = probatio.Schema(SEND_OPTIONS_SCHEMA)
+# This integration's legacy services, by config entry ID.
+_LEGACY_SERVICES: HassKey[dict[str, AwsSmsNotificationService]] = HassKey(
+    f"{DOMAIN}_legacy_notify_services"
+)
+# Where the notify integration lists every legacy service it set up
+# (homeassistant.components.notify.legacy.NOTIFY_SERVICES, not exported).
+# HA offers no way to remove one service of a platform: async_reset_platform
+# removes all of them, and also stops notify's platform discovery for every
+# integration. tests/integration/test_notify.py checks this key and shape on
+# the installed Home Assistant, so a change there fails the tests loudly.
+_NOTIFY_SERVICES_KEY = "notify_services"
 
 
 class AwsSmsNotificationService(BaseNotificationService):
@@ -71,7 +81,23 @@ async def async_get_service(
     """Return the legacy service of the entry named in ``discovery_info``."""
     if discovery_info is None:
         return None
-    return AwsSmsNotificationService(discovery_info[ATTR_ENTRY_ID])
+    service = AwsSmsNotificationService(discovery_info[ATTR_ENTRY_ID])
+    hass.data.setdefault(_LEGACY_SERVICES, {})[service.entry_id] = service
+    return service
+
+
+async def async_unload_legacy_service(hass: HomeAssistant, entry_id: str) -> None:
+    """Remove the entry's ``notify.<title>`` service; leave other entries' alone."""
+    service = hass.data.get(_LEGACY_SERVICES, {}).pop(entry_id, None)
+    if service is None:
+        return
+    # Public API: removes the service from hass.services.
+    await service.async_unregister_services()
+    # The one workaround: notify would otherwise keep the unloaded service
+    # object (and its entry) in its list for the life of the process.
+    registered = hass.data.get(_NOTIFY_SERVICES_KEY, {}).get(DOMAIN, [])
+    if service in registered:
+        registered.remove(service)
 
 
 def legacy_discovery_info(entry: AwsSmsConfigEntry) -> dict[str, str]:

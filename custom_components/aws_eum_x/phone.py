@@ -1,7 +1,5 @@
 """Phone numbers: normalising what people type to E.164, and masking. Pure."""
 
-from __future__ import annotations
-
 from functools import lru_cache
 
 import phonenumbers

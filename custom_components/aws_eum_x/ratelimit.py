@@ -8,8 +8,6 @@ late (a new connection, a slow network) meets AWS's own bucket still
 empty, and the next send is throttled.
 """
 
-from __future__ import annotations
-
 import asyncio
 import time
 from typing import TYPE_CHECKING

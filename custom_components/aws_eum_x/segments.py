@@ -9,8 +9,6 @@ outside the Basic Multilingual Plane (most emoji) takes two units. A
 character's units never straddle two parts.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Final, Literal
 

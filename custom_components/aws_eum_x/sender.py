@@ -7,8 +7,6 @@ when AWS guarantees it did not process it (throttled, or never reached) →
 events, usage counters, and one error that names every failed target.
 """
 
-from __future__ import annotations
-
 import asyncio
 from dataclasses import asdict, dataclass
 import random

@@ -1,7 +1,5 @@
 """Sensors: the account's inventory, tier and spend limit, and each identity."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any

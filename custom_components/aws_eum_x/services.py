@@ -1,7 +1,5 @@
 """The aws_eum_x.send_message action."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.config_entries import ConfigEntryState
@@ -57,7 +55,9 @@ SEND_OPTIONS_SCHEMA: Final = {
 SEND_MESSAGE_SCHEMA: Final = probatio.Schema(
     {
         probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        probatio.Required(ATTR_TARGET): probatio.All(cv.ensure_list, [cv.string]),
+        probatio.Required(ATTR_TARGET): probatio.All(
+            probatio.EnsureList(), [cv.string]
+        ),
         probatio.Required(ATTR_MESSAGE): cv.string,
         **SEND_OPTIONS_SCHEMA,
     }

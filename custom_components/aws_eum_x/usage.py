@@ -5,8 +5,6 @@ local midnight. Segments are reserved before a send so that concurrent
 sends cannot overshoot the daily cap, then confirmed or released.
 """
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING, TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback

@@ -3,8 +3,6 @@
 Used by the end-to-end test and by scripts that need a running instance.
 """
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 import signal

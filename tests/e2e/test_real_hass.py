@@ -4,19 +4,13 @@ Unit tests use the `hass` fixture; users run a real process with its HTTP
 API and the full blocking-call detector (which pytest's fixture relaxes).
 """
 
-from __future__ import annotations
-
 from collections.abc import Generator
 from pathlib import Path
 import re
 
 import pytest
 
-from eum_emulator import (
-    DEMO_ACCESS_KEY_ID,
-    DEMO_SECRET_ACCESS_KEY,
-    Emulator,
-)
+from eum_emulator import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY, Emulator
 
 from .harness import RealHass
 

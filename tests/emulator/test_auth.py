@@ -1,7 +1,5 @@
 """Signature Version 4 checks, IAM permissions and STS GetCallerIdentity."""
 
-from __future__ import annotations
-
 from datetime import UTC, datetime, timedelta
 from unittest.mock import patch
 
@@ -9,12 +7,7 @@ import aiohttp
 from botocore.exceptions import ClientError
 import pytest
 
-from eum_emulator import (
-    DEMO_ACCESS_KEY_ID,
-    AccessKey,
-    AccountState,
-    Emulator,
-)
+from eum_emulator import DEMO_ACCESS_KEY_ID, AccessKey, AccountState, Emulator
 from eum_emulator.service import service_regions
 from eum_emulator.sigv4 import authenticate
 

@@ -1,7 +1,5 @@
 """``python -m eum_emulator`` as a person runs it."""
 
-from __future__ import annotations
-
 from pathlib import Path
 import signal
 import subprocess

@@ -5,8 +5,6 @@ by default, and SendTextMessage is not idempotent: these tests show the
 emulator reproduces both the trap and its cure (one attempt only).
 """
 
-from __future__ import annotations
-
 import time
 
 from aiobotocore.config import AioConfig

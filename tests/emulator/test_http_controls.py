@@ -1,7 +1,5 @@
 """The /_emulator/ control endpoints used by scripts and end-to-end tests."""
 
-from __future__ import annotations
-
 import aiohttp
 from botocore.exceptions import ClientError
 import pytest

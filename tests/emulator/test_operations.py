@@ -1,7 +1,5 @@
 """Every Describe* operation, called through a real aiobotocore client."""
 
-from __future__ import annotations
-
 from botocore.exceptions import ClientError
 import pytest
 

@@ -1,7 +1,5 @@
 """Paging through Describe* results with MaxResults and NextToken."""
 
-from __future__ import annotations
-
 from botocore.exceptions import ClientError
 import pytest
 

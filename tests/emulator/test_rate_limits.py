@@ -1,7 +1,5 @@
 """Messages per second per origination identity, counted in segments."""
 
-from __future__ import annotations
-
 from aiobotocore.config import AioConfig
 from botocore.exceptions import ClientError
 import pytest

@@ -1,7 +1,5 @@
 """The emulator's own segment counter (the oracle for the integration's)."""
 
-from __future__ import annotations
-
 import pytest
 
 from eum_emulator import count_segments

@@ -1,7 +1,5 @@
 """SendTextMessage in a sandbox account, and identities that cannot send."""
 
-from __future__ import annotations
-
 from botocore.exceptions import ClientError
 import pytest
 

@@ -1,7 +1,5 @@
 """SendTextMessage: what AWS accepts, records and refuses."""
 
-from __future__ import annotations
-
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError

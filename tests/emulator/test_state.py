@@ -1,7 +1,5 @@
 """Loading an account from a state file."""
 
-from __future__ import annotations
-
 import json
 from typing import TYPE_CHECKING
 

@@ -5,8 +5,6 @@ reach the emulator from a raw signed request: they prove the service-side
 checks exist for the clients that do not validate.
 """
 
-from __future__ import annotations
-
 import asyncio
 import json
 from typing import Any

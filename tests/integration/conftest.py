@@ -1,7 +1,5 @@
 """Fixtures for the integration: config entries pointed at the emulator."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.core import HomeAssistant

@@ -1,7 +1,5 @@
 """The typed API layer: error translation, pagination, credentials."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncGenerator
 
 from botocore.exceptions import (

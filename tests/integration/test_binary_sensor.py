@@ -1,7 +1,5 @@
 """Two-way messaging binary sensors."""
 
-from __future__ import annotations
-
 from unittest.mock import patch
 
 from homeassistant.const import Platform

@@ -4,8 +4,6 @@ Home Assistant's blocking-call detector skips file and SSL checks under
 pytest; this test turns the full detector on, as a real `hass` run has it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Generator
 import gc
 

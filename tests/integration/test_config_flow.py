@@ -1,7 +1,5 @@
 """The config flow: user step, errors, reauth, reconfigure and options."""
 
-from __future__ import annotations
-
 import socket
 from unittest.mock import patch
 

@@ -1,15 +1,11 @@
 """Refreshing the inventory: failures, recovery, permissions and devices."""
 
-from __future__ import annotations
-
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.aws_eum_x import async_remove_config_entry_device
 from custom_components.aws_eum_x.const import (

@@ -1,7 +1,5 @@
 """Diagnostics: useful, and without secrets."""
 
-from __future__ import annotations
-
 import json
 
 from homeassistant.core import HomeAssistant

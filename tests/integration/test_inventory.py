@@ -1,7 +1,5 @@
 """Origination identities and their default messages per second."""
 
-from __future__ import annotations
-
 from custom_components.aws_eum_x.api import PhoneNumberInfo, PoolInfo, SenderIdInfo
 from custom_components.aws_eum_x.inventory import Inventory, phone_number_mps
 

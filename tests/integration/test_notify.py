@@ -1,7 +1,5 @@
 """The legacy notify service and the recipient notify entities."""
 
-from __future__ import annotations
-
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME
@@ -12,6 +10,7 @@ import probatio
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.aws_eum_x import notify as notify_module
 from custom_components.aws_eum_x.const import (
     CONF_PHONE_NUMBER,
     DOMAIN,
@@ -82,6 +81,36 @@ async def test_legacy_service_follows_the_entry(
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)
+
+
+async def test_notify_internals_the_unload_workaround_relies_on(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """Fail loudly when Home Assistant changes where it lists legacy services.
+
+    Unloading removes the entry's service object from notify's private list
+    (HA has no public way to drop one service); the key and shape it uses
+    must still be the installed notify's.
+    """
+    from homeassistant.components.notify import legacy  # noqa: PLC0415
+
+    assert str(legacy.NOTIFY_SERVICES) == notify_module._NOTIFY_SERVICES_KEY
+    listed = hass.data[legacy.NOTIFY_SERVICES][DOMAIN]
+    ours = [s for s in listed if isinstance(s, AwsSmsNotificationService)]
+    assert [s.entry_id for s in ours] == [loaded_entry.entry_id]
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert not any(
+        isinstance(s, AwsSmsNotificationService)
+        for s in hass.data[legacy.NOTIFY_SERVICES][DOMAIN]
+    )
+    # Reloading twice leaves exactly one service object, not one per load.
+    for _ in range(2):
+        assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+        await hass.async_block_till_done()
+        assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert len(hass.data[legacy.NOTIFY_SERVICES][DOMAIN]) == 1
 
 
 async def test_legacy_service_of_an_unloaded_entry(

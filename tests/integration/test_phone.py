@@ -1,7 +1,5 @@
 """Normalising phone numbers to E.164, and masking them for logs."""
 
-from __future__ import annotations
-
 import pytest
 
 from custom_components.aws_eum_x.phone import InvalidPhoneNumberError, mask, to_e164

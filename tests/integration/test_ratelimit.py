@@ -1,7 +1,5 @@
 """Token buckets: a burst, then a steady rate, counted in segments."""
 
-from __future__ import annotations
-
 import asyncio
 
 import pytest

@@ -1,7 +1,5 @@
 """Segment counting, checked by examples and against the emulator's counter."""
 
-from __future__ import annotations
-
 from hypothesis import given, strategies as st
 import pytest
 

@@ -4,8 +4,6 @@ Every fault comes from the emulator over real HTTP; the outbox shows what
 AWS "sent", so each test can say exactly how many SMS went out.
 """
 
-from __future__ import annotations
-
 import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,12 +29,7 @@ from custom_components.aws_eum_x.const import (
     ISSUE_DAILY_CAP,
 )
 from custom_components.aws_eum_x.sender import EVENT_MESSAGE_SENT
-from eum_emulator import (
-    DEMO_SECRET_ACCESS_KEY,
-    AccessKey,
-    AccountState,
-    Emulator,
-)
+from eum_emulator import DEMO_SECRET_ACCESS_KEY, AccessKey, AccountState, Emulator
 
 from .conftest import entry_data
 

@@ -1,7 +1,5 @@
 """Sensors of the account and of each origination identity."""
 
-from __future__ import annotations
-
 from unittest.mock import patch
 
 from homeassistant.const import Platform

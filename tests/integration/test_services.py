@@ -1,7 +1,5 @@
 """The aws_eum_x.send_message action: requests, responses, bad input."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from homeassistant.core import HomeAssistant
