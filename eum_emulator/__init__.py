@@ -10,6 +10,7 @@ from .faults import Fault
 from .segments import count_segments
 from .server import Emulator, create_app
 from .service import OutboxMessage, SmsVoiceService
+from .sessions import RoleSession
 from .state import (
     DEMO_ACCESS_KEY_ID,
     DEMO_ACCOUNT_ID,
@@ -19,6 +20,7 @@ from .state import (
     ConfigurationSet,
     PhoneNumber,
     Pool,
+    Role,
     SenderId,
     SpendLimit,
     StateError,
@@ -37,6 +39,8 @@ __all__ = [
     "OutboxMessage",
     "PhoneNumber",
     "Pool",
+    "Role",
+    "RoleSession",
     "SenderId",
     "SmsVoiceService",
     "SpendLimit",

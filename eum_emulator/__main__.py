@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
             f"access keys: {keys}",
             flush=True,
         )
+        for role in state.roles:
+            print(
+                f"eum_emulator: role {state.role_arn(role)}; container credentials "
+                f"at {emulator.container_credentials_url(role.name)}",
+                flush=True,
+            )
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(emulator.serve(args.host, args.port, ready))

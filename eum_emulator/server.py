@@ -3,16 +3,20 @@
 ``POST /`` speaks the service's wire protocols: JSON 1.0 for
 ``pinpoint-sms-voice-v2`` (``X-Amz-Target: PinpointSMSVoiceV2.<Operation>``)
 and the Query protocol for STS. Paths under ``/_emulator/`` are the test
-and demo controls; they are not part of AWS and need no signature.
+and demo controls; they are not part of AWS and need no signature, except
+``/_emulator/container-credentials/<role>``, which stands in for the ECS
+container credentials endpoint and asks for its token as ECS does.
 """
 
 import asyncio
+from datetime import UTC, datetime
+import hmac
 from http import HTTPStatus
 import json
 import logging
 import threading
 from typing import TYPE_CHECKING, Any, Self
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 import uuid
 
 from aiohttp import web
@@ -21,8 +25,9 @@ from . import sts
 from .errors import AwsError
 from .faults import Fault, FaultQueue
 from .service import SIGNING_NAME, OutboxMessage, SmsVoiceService, service_regions
+from .sessions import DEFAULT_DURATION_SECONDS, active_sessions, issue_session
 from .sigv4 import Caller, authenticate
-from .state import AccountState
+from .state import AccountState, Role
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -31,6 +36,8 @@ _LOGGER = logging.getLogger(__name__)
 
 JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
 TARGET_PREFIX = "PinpointSMSVoiceV2."
+CONTAINER_CREDENTIALS_PATH = "/_emulator/container-credentials"
+STS_ACTIONS = ("GetCallerIdentity", "AssumeRole")
 
 _SERVICE_KEY = web.AppKey("service", SmsVoiceService)
 _FAULTS_KEY = web.AppKey("faults", FaultQueue)
@@ -132,18 +139,24 @@ async def _serve_query(
     request: web.Request, body: bytes, request_id: str
 ) -> web.Response:
     """Answer an STS Query call; raise AwsError when it fails."""
-    form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
+    form = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
     action = form.get("Action", "")
     caller = await _authenticate(request, body, sts.SIGNING_NAME)
-    if action != "GetCallerIdentity":
+    if action not in STS_ACTIONS:
         raise AwsError(
             "InvalidAction",
             f"Could not find operation {action} for version {form.get('Version', '')}",
         )
+    service = request.app[_SERVICE_KEY]
 
     def process() -> web.Response:
+        if action == "AssumeRole":
+            with service.lock:
+                document = sts.assume_role(service.state, caller, form, request_id)
+        else:
+            document = sts.get_caller_identity(caller, request_id)
         return web.Response(
-            text=sts.get_caller_identity(caller, request_id),
+            text=document,
             content_type="text/xml",
             headers={"x-amzn-RequestId": request_id},
         )
@@ -210,8 +223,64 @@ async def handle_health(request: web.Request) -> web.Response:
                 "account_id": service.state.account_id,
                 "messages": len(service.outbox),
                 "throttled": service.throttled,
+                "temporary_keys": active_sessions(service.state),
             }
         )
+
+
+def _container_error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"code": code, "message": message}, status=status)
+
+
+async def handle_container_credentials(request: web.Request) -> web.Response:
+    """Hand out fresh credentials of a role, as ECS gives a task its role's.
+
+    botocore's ContainerProvider reads this from
+    ``AWS_CONTAINER_CREDENTIALS_FULL_URI`` and sends
+    ``AWS_CONTAINER_AUTHORIZATION_TOKEN`` as the Authorization header.
+    """
+    service = request.app[_SERVICE_KEY]
+    name = request.match_info["role"]
+    with service.lock:
+        state = service.state
+        required = state.container_authorization_token
+        given = request.headers.get("Authorization")
+        if required is not None:
+            if given is None:
+                return _container_error(
+                    HTTPStatus.UNAUTHORIZED,
+                    "NoAuthorizationToken",
+                    "The request has no Authorization header.",
+                )
+            if not hmac.compare_digest(given.encode(), required.encode()):
+                return _container_error(
+                    HTTPStatus.FORBIDDEN,
+                    "InvalidAuthorizationToken",
+                    "The Authorization header does not match the expected token.",
+                )
+        role = state.find_role_by_name(name)
+        if role is None:
+            return _container_error(
+                HTTPStatus.BAD_REQUEST,
+                "InvalidIdInRequest",
+                f"CredentialsV2Request: Credentials for role {name} not found",
+            )
+        # ECS names the session after the task; any unique name will do.
+        session = issue_session(
+            state,
+            role,
+            session_name=uuid.uuid4().hex,
+            duration_seconds=DEFAULT_DURATION_SECONDS,
+        )
+    return web.json_response(
+        {
+            "AccessKeyId": session.key.access_key_id,
+            "SecretAccessKey": session.key.secret_access_key,
+            "Token": session.token,
+            "Expiration": session.expiration_text,
+            "RoleArn": session.role_arn,
+        }
+    )
 
 
 def create_app(service: SmsVoiceService, faults: FaultQueue) -> web.Application:
@@ -223,6 +292,9 @@ def create_app(service: SmsVoiceService, faults: FaultQueue) -> web.Application:
     app.router.add_route("*", "/_emulator/outbox", handle_outbox)
     app.router.add_route("*", "/_emulator/faults", handle_faults)
     app.router.add_get("/_emulator/health", handle_health)
+    app.router.add_get(
+        f"{CONTAINER_CREDENTIALS_PATH}/{{role}}", handle_container_credentials
+    )
     return app
 
 
@@ -274,6 +346,25 @@ class Emulator:
         """Forget the accepted messages."""
         with self.service.lock:
             self.service.outbox.clear()
+
+    def add_role(self, role: Role) -> str:
+        """Give the account a role (see :class:`Role`); return its ARN."""
+        with self.service.lock:
+            self.service.state.roles.append(role)
+            return self.service.state.role_arn(role)
+
+    def container_credentials_url(self, role_name: str) -> str:
+        """Return the URL for ``AWS_CONTAINER_CREDENTIALS_FULL_URI``.
+
+        Each GET of it returns fresh temporary credentials of the role, in
+        the JSON shape of the ECS container credentials endpoint.
+        """
+        return f"{self.url}{CONTAINER_CREDENTIALS_PATH}/{quote(role_name, safe='')}"
+
+    def temporary_keys(self) -> int:
+        """Return how many issued temporary keys have not expired yet."""
+        with self.service.lock:
+            return active_sessions(self.service.state, datetime.now(UTC))
 
     def add_fault(self, kind: str, **options: Any) -> Fault:
         """Queue a fault (see :class:`Fault` for its options)."""

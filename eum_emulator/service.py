@@ -10,7 +10,6 @@ import base64
 import binascii
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-import fnmatch
 from functools import cache
 import json
 import threading
@@ -30,6 +29,7 @@ from .state import (
     PhoneNumber,
     Pool,
     SenderId,
+    action_allowed,
 )
 from .validation import validate_input
 
@@ -220,7 +220,10 @@ class SmsVoiceService:
         """Authorize, validate and run one operation."""
         op_model = self.operation_model(operation)
         self._authorize(operation, caller)
-        validate_input(op_model.input_shape, params)
+        # Every operation of the service has an input shape.
+        input_shape = op_model.input_shape
+        assert input_shape is not None  # noqa: S101
+        validate_input(input_shape, params)
         handler = self._operations.get(operation)
         if handler is None:
             raise AwsError(
@@ -231,11 +234,8 @@ class SmsVoiceService:
             return handler(params, caller)
 
     def _authorize(self, operation: str, caller: Caller) -> None:
-        allowed = caller.key.allowed_actions
         action = f"{SIGNING_NAME}:{operation}"
-        if allowed is None or any(
-            fnmatch.fnmatch(action.lower(), pattern.lower()) for pattern in allowed
-        ):
+        if action_allowed(caller.key.allowed_actions, action):
             return
         resource = f"arn:aws:{SIGNING_NAME}:{caller.region}:{caller.account_id}:*"
         raise AwsError(

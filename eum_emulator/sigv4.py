@@ -16,6 +16,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from .errors import AwsError
+from .state import role_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -49,8 +50,29 @@ class Caller:
 
     @property
     def arn(self) -> str:
-        """Return the IAM user ARN of the caller."""
+        """Return the caller's ARN: an IAM user's, or a role session's."""
+        if self.key.role_arn is not None:
+            role_name = self.key.role_arn.rsplit("/", 1)[-1]
+            # An assumed-role ARN names the role without its path.
+            return (
+                f"arn:aws:sts::{self.account_id}:assumed-role/{role_name}/"
+                f"{self.key.role_session_name}"
+            )
         return f"arn:aws:iam::{self.account_id}:user/{self.key.user_name}"
+
+    @property
+    def user_id(self) -> str:
+        """Return the caller's unique ID as GetCallerIdentity reports it."""
+        if self.key.role_arn is not None:
+            return f"{role_id(self.key.role_arn)}:{self.key.role_session_name}"
+        return f"AIDA{self.key.access_key_id[4:]}"
+
+
+def _same_token(expected: str | None, given: str | None) -> bool:
+    """Compare session tokens in constant time; None matches only None."""
+    if expected is None or given is None:
+        return expected is given
+    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 def _signature_error(message: str) -> AwsError:
@@ -87,7 +109,7 @@ def authenticate(
 
     key = state.key(match["key"])
     token = headers.get("X-Amz-Security-Token")
-    if key is None or key.session_token != token:
+    if key is None or not _same_token(key.session_token, token):
         raise AwsError("UnrecognizedClientException", INVALID_TOKEN, status=400)
 
     if match["service"] != service:
@@ -156,4 +178,8 @@ def authenticate(
     )
     if not hmac.compare_digest(expected, match["signature"]):
         raise _signature_error(SIGNATURE_MISMATCH)
-    return Caller(key=key, region=match["region"], account_id=state.account_id)
+    return Caller(
+        key=key,
+        region=match["region"],
+        account_id=key.account_id or state.account_id,
+    )

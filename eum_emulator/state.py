@@ -5,10 +5,13 @@ snake_case names of the dataclass fields below; anything left out takes the
 value of the demo account, so a state file only states what differs.
 """
 
+import base64
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+import fnmatch
 import hashlib
 import json
+import re
 from typing import TYPE_CHECKING, Any, Self
 
 import yaml
@@ -64,9 +67,38 @@ CALLING_CODES = {
 DEFAULT_SEGMENT_PRICES = {"US": 0.00883, "CA": 0.00883, "GB": 0.0463, "default": 0.05}
 
 
+# IAM's limits on a role: its name, its path and how long its sessions last.
+ROLE_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}")
+ROLE_PATH_RE = re.compile(r"/(?:[\w+=,.@-]+/)*")
+ROLE_ARN_RE = re.compile(
+    r"arn:aws(?:-[a-z]+)*:iam::(?P<account>\d{12}):role"
+    r"(?P<path>/(?:[\w+=,.@-]+/)*)(?P<name>[\w+=,.@-]{1,64})"
+)
+_ACCOUNT_ID_RE = re.compile(r"\d{12}")
+MIN_MAX_SESSION_DURATION = 3600
+MAX_MAX_SESSION_DURATION = 43200
+
+
 def _stable_id(prefix: str, seed: str) -> str:
     """Return an AWS-style resource ID that is the same for the same seed."""
     return f"{prefix}-{hashlib.sha256(seed.encode()).hexdigest()[:32]}"
+
+
+def role_id(role_arn: str) -> str:
+    """Return the role's unique ID (``AROA`` and 17 characters), stable per ARN."""
+    digest = base64.b32encode(hashlib.sha256(role_arn.encode()).digest()).decode()
+    return f"AROA{digest[:17]}"
+
+
+def action_allowed(allowed_actions: list[str] | None, action: str) -> bool:
+    """Return whether IAM-style patterns allow ``action`` (None allows all).
+
+    IAM matches action names case-insensitively, with ``*`` and ``?``.
+    """
+    return allowed_actions is None or any(
+        fnmatch.fnmatchcase(action.lower(), pattern.lower())
+        for pattern in allowed_actions
+    )
 
 
 class StateError(ValueError):
@@ -91,7 +123,7 @@ def _build[T](cls: type[T], raw: Any, where: str) -> T:
             values[name] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     try:
         return cls(**values)
-    except TypeError as err:
+    except (TypeError, StateError) as err:
         raise StateError(f"{where}: {err}") from err
 
 
@@ -107,6 +139,12 @@ class AccessKey:
     expires: datetime | None = None
     # IAM-style action patterns such as "sms-voice:Describe*"; None allows all.
     allowed_actions: list[str] | None = None
+    # The account the key acts in; None: the state's account.
+    account_id: str | None = None
+    # Set on a role session's key (from AssumeRole or the container
+    # endpoint): the caller is that role's session, not an IAM user.
+    role_arn: str | None = None
+    role_session_name: str | None = None
 
     def __repr__(self) -> str:
         """Never show the secret or the session token."""
@@ -212,6 +250,96 @@ class SpendLimit:
     spent: float = 0.0
 
 
+@dataclass
+class Role:
+    """An IAM role that callers may assume with STS.
+
+    ``trusted`` is the trust policy: access key IDs, IAM user names,
+    principal ARNs (a user's, a role's for role chaining, or
+    ``arn:aws:iam::<account>:root``), account IDs, or ``*``. A role that
+    trusts nobody can still hand out container credentials, as a task role
+    does. ``credential_lifetime_seconds`` is the emulator's own: it makes
+    sessions expire sooner than the DurationSeconds asked for, so a test
+    can cross an expiry in seconds.
+    """
+
+    name: str
+    # The account the role belongs to; None: the state's account.
+    account_id: str | None = None
+    path: str = "/"
+    trusted: list[str] = field(default_factory=list)
+    external_id: str | None = None
+    # IAM-style action patterns its sessions may call; None allows all.
+    allowed_actions: list[str] | None = None
+    max_session_duration: int = MIN_MAX_SESSION_DURATION
+    credential_lifetime_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        """Reject what IAM would not let a role be."""
+        if not ROLE_NAME_RE.fullmatch(self.name):
+            raise StateError(f"role name {self.name!r} is not a valid IAM role name")
+        if not ROLE_PATH_RE.fullmatch(self.path):
+            raise StateError(f"role path {self.path!r} must be / or /a/b/")
+        if self.account_id is not None and not _ACCOUNT_ID_RE.fullmatch(
+            self.account_id
+        ):
+            raise StateError(f"role account_id {self.account_id!r} is not 12 digits")
+        if not (
+            MIN_MAX_SESSION_DURATION
+            <= self.max_session_duration
+            <= MAX_MAX_SESSION_DURATION
+        ):
+            raise StateError(
+                f"role max_session_duration must be {MIN_MAX_SESSION_DURATION} to "
+                f"{MAX_MAX_SESSION_DURATION} seconds"
+            )
+        if (
+            self.credential_lifetime_seconds is not None
+            and self.credential_lifetime_seconds <= 0
+        ):
+            raise StateError("role credential_lifetime_seconds must be positive")
+
+    @classmethod
+    def from_arn(cls, arn: str, **options: Any) -> Self:
+        """Build a role from its ARN (``arn:aws:iam::<account>:role/<path><name>``)."""
+        match = ROLE_ARN_RE.fullmatch(arn)
+        if match is None:
+            raise StateError(f"role arn {arn!r} is not an IAM role ARN")
+        return cls(
+            name=match["name"],
+            account_id=match["account"],
+            path=match["path"],
+            **options,
+        )
+
+    def arn_in(self, default_account_id: str) -> str:
+        """Return the role's ARN; a role without an account is in the default."""
+        account = self.account_id or default_account_id
+        return f"arn:aws:iam::{account}:role{self.path}{self.name}"
+
+    def __repr__(self) -> str:
+        """Never show the external ID: it is a shared secret."""
+        return f"Role(name={self.name!r}, account_id={self.account_id!r})"
+
+
+def _build_role(raw: Any, where: str) -> Role:
+    """Build a role from a state file, by ``arn`` or by ``name``."""
+    if isinstance(raw, dict) and "arn" in raw:
+        options = dict(raw)
+        arn = options.pop("arn")
+        clashing = sorted({"name", "account_id", "path"} & set(options))
+        if clashing:
+            raise StateError(f"{where}: give arn or {', '.join(clashing)}, not both")
+        unknown = sorted(set(options) - {f.name for f in fields(Role)})
+        if unknown:
+            raise StateError(f"{where}: unknown keys {', '.join(unknown)}")
+        try:
+            return Role.from_arn(str(arn), **options)
+        except StateError as err:
+            raise StateError(f"{where}: {err}") from err
+    return _build(Role, raw, where)
+
+
 def _default_spend_limits() -> dict[str, SpendLimit]:
     return {
         "TEXT_MESSAGE_MONTHLY_SPEND_LIMIT": SpendLimit(100, 100, overridden=True),
@@ -289,6 +417,11 @@ class AccountState:
     rate_limits: bool = True
     # Largest allowed difference between the request's clock and ours.
     max_clock_skew_seconds: int = 300
+    # Roles callers may assume (STS AssumeRole, the container endpoint).
+    roles: list[Role] = field(default_factory=list)
+    # The Authorization header the container-credentials endpoint requires
+    # (AWS_CONTAINER_AUTHORIZATION_TOKEN); None: no header needed.
+    container_authorization_token: str | None = None
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Self:
@@ -301,6 +434,11 @@ class AccountState:
             "configuration_sets": ConfigurationSet,
         }
         data = dict(raw)
+        if "roles" in data:
+            data["roles"] = [
+                _build_role(item, f"roles[{index}]")
+                for index, item in enumerate(data["roles"] or [])
+            ]
         for key, item_cls in builders.items():
             if key in data:
                 data[key] = [
@@ -334,6 +472,18 @@ class AccountState:
         return next(
             (k for k in self.access_keys if k.access_key_id == access_key_id), None
         )
+
+    def role_arn(self, role: Role) -> str:
+        """Return a role's ARN (in this account unless it names another)."""
+        return role.arn_in(self.account_id)
+
+    def find_role(self, arn: str) -> Role | None:
+        """Return the role with this ARN."""
+        return next((r for r in self.roles if self.role_arn(r) == arn), None)
+
+    def find_role_by_name(self, name: str) -> Role | None:
+        """Return the first role with this name, in whichever account."""
+        return next((r for r in self.roles if r.name == name), None)
 
     def find_phone_number(self, ref: str) -> PhoneNumber | None:
         """Find a phone number by E.164 number, ID or ARN."""

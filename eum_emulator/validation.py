@@ -11,7 +11,7 @@ from functools import cache
 import re
 from typing import Any
 
-from botocore.model import Shape, StructureShape
+from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from .errors import AwsError, validation_error
 
@@ -78,10 +78,10 @@ def _check(
         broken += _limits(meta, len(value), "length")
     problems.extend((path, message) for message in broken)
 
-    if kind == "list":
+    if isinstance(shape, ListShape):
         for index, item in enumerate(value):
             _check(shape.member, item, f"{path}.{index + 1}.member", problems)
-    elif kind == "map":
+    elif isinstance(shape, MapShape):
         for map_key, item in value.items():
             _check(shape.key, map_key, f"{path}.key", problems)
             _check(shape.value, item, f"{path}.{map_key}", problems)
@@ -106,6 +106,18 @@ def _check_structure(
             _check(member, item, f"{prefix}{_camel(name)}", problems)
 
 
+def constraint_problems(
+    shape: StructureShape, params: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """Return (member path, broken constraint) for every problem in ``params``.
+
+    Top-level members are reported as 'fieldName', nested ones as 'a.b'.
+    """
+    problems: list[tuple[str, str]] = []
+    _check_structure(shape, params, "", problems)
+    return problems
+
+
 def validate_input(shape: StructureShape, params: Any) -> None:
     """Raise ValidationException when the request breaks the model."""
     if not isinstance(params, dict):
@@ -113,9 +125,7 @@ def validate_input(shape: StructureShape, params: Any) -> None:
             "SerializationException",
             "Start of structure or map found where not expected.",
         )
-    problems: list[tuple[str, str]] = []
-    # Top-level members are reported as 'fieldName', nested as 'a.b'.
-    _check_structure(shape, params, "", problems)
+    problems = constraint_problems(shape, params)
     if not problems:
         return
     details = "; ".join(

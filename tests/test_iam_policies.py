@@ -1,8 +1,10 @@
-"""The IAM policies in docs/iam: real actions, covering what the code calls."""
+"""The IAM policies under docs/: real actions, covering what the code calls."""
 
+from fnmatch import fnmatchcase
 import json
 from pathlib import Path
 import re
+from typing import Any
 
 import botocore.session
 import pytest
@@ -10,21 +12,62 @@ import pytest
 from custom_components.aws_eum_x.const import OPTIONAL_ACTIONS, REQUIRED_ACTIONS
 
 ROOT = Path(__file__).parents[1]
-IAM = ROOT / "docs" / "iam"
+DOCS = ROOT / "docs"
+IAM = DOCS / "iam"
+ASSUME_ROLE = IAM / "assume-role"
+SESSION = botocore.session.get_session()
+
+# IAM action prefix -> botocore service name (the API's name in the SDKs).
+SERVICES = {
+    "sms-voice": "pinpoint-sms-voice-v2",
+    "sts": "sts",
+    "sqs": "sqs",
+    "sns": "sns",
+    "s3": "s3",
+    "iam": "iam",
+}
 OPERATIONS = set(
-    botocore.session.get_session()
-    .get_service_model("pinpoint-sms-voice-v2")
-    .operation_names
+    SESSION.get_service_model("pinpoint-sms-voice-v2").operation_names
 )
+# The policies that grant SMS permissions; they name nothing but sms-voice.
+SMS_POLICIES = (
+    IAM / "minimal-policy.json",
+    IAM / "recommended-policy.json",
+    IAM / "scoped-policy-example.json",
+    ASSUME_ROLE / "role-policy.json",
+    ASSUME_ROLE / "permissions-boundary.json",
+)
+POLICIES = sorted(DOCS.rglob("*.json"))
+
+
+def _document(policy: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(policy.read_text(encoding="utf-8"))
+    return document
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _actions(policy: Path) -> set[str]:
-    document = json.loads(policy.read_text(encoding="utf-8"))
     actions: set[str] = set()
-    for statement in document["Statement"]:
-        value = statement["Action"]
-        actions.update([value] if isinstance(value, str) else value)
+    for statement in _document(policy)["Statement"]:
+        actions.update(_as_list(statement["Action"]))
     return actions
+
+
+def _operations(prefix: str) -> list[str]:
+    return SESSION.get_service_model(SERVICES[prefix]).operation_names
+
+
+def _matches(pattern: str) -> set[str]:
+    """The ``prefix:Operation`` names a (possibly wildcard) action matches."""
+    prefix, operation = pattern.split(":")
+    return {
+        f"{prefix}:{name}"
+        for name in _operations(prefix)
+        if fnmatchcase(name.lower(), operation.lower())
+    }
 
 
 def _called_operations() -> set[str]:
@@ -32,17 +75,68 @@ def _called_operations() -> set[str]:
     source = (ROOT / "custom_components" / "aws_eum_x" / "api.py").read_text()
     methods = set(re.findall(r"\._(?:describe|send)\.([a-z_]+)\(", source))
     methods.discard("get_paginator")  # a botocore helper, not an operation
-    methods |= set(re.findall(r'_pages\(\s*"([a-z_]+)"', source))
+    # Paginated calls name the operation as a string.
+    methods |= set(re.findall(r'(?:_pages|get_paginator)\(\s*"([a-z_]+)"', source))
     return {"".join(part.title() for part in m.split("_")) for m in methods}
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in IAM.glob("*.json")))
-def test_every_action_is_a_real_operation(name: str) -> None:
-    """Each sms-voice: action names an operation of botocore's model."""
-    for action in _actions(IAM / name):
+def test_every_policy_file_is_checked() -> None:
+    """The recursive glob finds the policies of every directory under docs/."""
+    names = {p.relative_to(DOCS).as_posix() for p in POLICIES}
+    assert {
+        "iam/minimal-policy.json",
+        "iam/receiving-policy.json",
+        "iam/assume-role/trust-policy.json",
+        "iam/assume-role/role-policy.json",
+        "iam/assume-role/permissions-boundary.json",
+        "iam/assume-role/user-policy.json",
+    } <= names
+    assert set(SMS_POLICIES) <= set(POLICIES)
+
+
+@pytest.mark.parametrize(
+    "policy", POLICIES, ids=[p.relative_to(DOCS).as_posix() for p in POLICIES]
+)
+def test_every_action_is_a_real_operation(policy: Path) -> None:
+    """Each action names (or, with a wildcard, matches) a botocore operation."""
+    document = _document(policy)
+    assert document["Version"] == "2012-10-17"
+    assert document["Statement"], f"{policy.name} has no statement"
+    for statement in document["Statement"]:
+        assert statement["Effect"] in {"Allow", "Deny"}
+        assert "NotAction" not in statement, "list actions explicitly"
+        for action in _as_list(statement["Action"]):
+            prefix, _, operation = action.partition(":")
+            assert prefix in SERVICES, f"{action}: unknown IAM prefix {prefix!r}"
+            assert operation.strip("*"), f"{action}: grants a whole service"
+            assert _matches(action), f"{action} matches no {SERVICES[prefix]} call"
+
+
+@pytest.mark.parametrize(
+    "policy", POLICIES, ids=[p.relative_to(DOCS).as_posix() for p in POLICIES]
+)
+def test_principal_only_in_trust_policies(policy: Path) -> None:
+    """A Principal makes a trust policy: it may only allow assuming the role.
+
+    Identity policies (attached to a user or role) name a Resource instead.
+    """
+    for statement in _document(policy)["Statement"]:
+        if "Principal" in statement:
+            assert _as_list(statement["Action"]) == ["sts:AssumeRole"]
+            assert "Resource" not in statement
+        else:
+            assert statement["Resource"]
+
+
+@pytest.mark.parametrize(
+    "policy", SMS_POLICIES, ids=[p.relative_to(DOCS).as_posix() for p in SMS_POLICIES]
+)
+def test_sms_policies_name_only_sms_voice(policy: Path) -> None:
+    """The SMS policies use the IAM prefix sms-voice, not the API's name."""
+    for action in _actions(policy):
         prefix, operation = action.split(":")
         assert prefix == "sms-voice", f"{action}: the IAM prefix is sms-voice"
-        assert operation in OPERATIONS, f"{action} is not an operation"
+        assert _matches(action) <= {f"sms-voice:{o}" for o in OPERATIONS}
 
 
 def test_minimal_policy_is_exactly_the_required_actions() -> None:
@@ -57,3 +151,74 @@ def test_recommended_policy_covers_every_call() -> None:
     granted = {a.split(":")[1] for a in _actions(IAM / "recommended-policy.json")}
     assert called <= granted
     assert granted == {a.split(":")[1] for a in REQUIRED_ACTIONS + OPTIONAL_ACTIONS}
+
+
+def test_receiving_policy_is_exactly_three_sqs_actions_on_one_queue() -> None:
+    """Reading the events queue: receive, delete, attributes; that queue only."""
+    policy = IAM / "receiving-policy.json"
+    assert _actions(policy) == {
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+    }
+    for statement in _document(policy)["Statement"]:
+        assert statement["Effect"] == "Allow"
+        resources = _as_list(statement["Resource"])
+        assert resources == ["arn:aws:sqs:us-east-1:123456789012:aws-eum-x-events"]
+        assert "*" not in resources[0]
+
+
+def test_assume_role_user_policy_is_exactly_assume_role() -> None:
+    """The user's own policy lets it assume the SMS role and nothing else."""
+    policy = ASSUME_ROLE / "user-policy.json"
+    assert _actions(policy) == {"sts:AssumeRole"}
+    (statement,) = _document(policy)["Statement"]
+    (resource,) = _as_list(statement["Resource"])
+    assert re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@-]+", resource)
+
+
+def test_assume_role_role_policy_equals_the_minimal_policy() -> None:
+    """The role holds the minimal SMS actions, the same set as the key would."""
+    assert _actions(ASSUME_ROLE / "role-policy.json") == _actions(
+        IAM / "minimal-policy.json"
+    )
+
+
+def test_trust_policy_names_the_user_and_requires_the_external_id() -> None:
+    """Only the Home Assistant user may assume the role, with the external ID."""
+    user_policy = _document(ASSUME_ROLE / "user-policy.json")
+    role_arn = user_policy["Statement"][0]["Resource"]
+    account = role_arn.split(":")[4]
+    (statement,) = _document(ASSUME_ROLE / "trust-policy.json")["Statement"]
+    assert statement["Effect"] == "Allow"
+    (principal,) = _as_list(statement["Principal"]["AWS"])
+    assert re.fullmatch(rf"arn:aws:iam::{account}:user/[\w+=,.@-]+", principal)
+    external_id = statement["Condition"]["StringEquals"]["sts:ExternalId"]
+    assert isinstance(external_id, str)
+    assert 2 <= len(external_id) <= 1224
+    assert re.fullmatch(r"[\w+=,.@:/-]+", external_id)
+
+
+def test_boundary_allows_the_role_policy_and_nothing_outside_sms_voice() -> None:
+    """The permissions boundary caps the role without cutting what it needs."""
+    boundary = _document(ASSUME_ROLE / "permissions-boundary.json")
+    allowed: set[str] = set()
+    for statement in boundary["Statement"]:
+        assert statement["Effect"] == "Allow"
+        for pattern in _as_list(statement["Action"]):
+            assert pattern.startswith("sms-voice:")
+            allowed |= _matches(pattern)
+        regions = statement["Condition"]["StringEquals"]["aws:RequestedRegion"]
+        assert _as_list(regions), "the boundary limits the regions"
+        assert set(_as_list(regions)) <= set(
+            SESSION.get_available_regions("pinpoint-sms-voice-v2")
+        )
+    role_actions = _actions(ASSUME_ROLE / "role-policy.json")
+    assert role_actions <= allowed
+    # The optional read actions fit too, so the recommended policy can be
+    # attached to the role without touching the boundary.
+    assert set(OPTIONAL_ACTIONS) <= allowed
+    # Reading and sending text only: no Create/Update/Delete/Put/Release...
+    for action in allowed:
+        operation = action.split(":")[1]
+        assert operation.startswith("Describe") or operation == "SendTextMessage"

@@ -12,10 +12,17 @@ from homeassistant.helpers import (
 )
 
 from .api import AwsSmsError, SmsClient
-from .const import DOMAIN
-from .coordinator import AwsSmsConfigEntry, AwsSmsRuntimeData, InventoryCoordinator
+from .const import (
+    CONF_DAILY_SEGMENT_CAP,
+    CONF_MESSAGE_TYPE,
+    DOMAIN,
+    ISSUE_DAILY_CAP,
+    LOGGER,
+)
+from .coordinator import InventoryCoordinator
 from .entity import service_device_info
-from .helpers import async_get_aws_context, connection_from
+from .helpers import async_connection, async_update_entry_issue
+from .models import AwsSmsConfigEntry, AwsSmsRuntimeData
 from .notify import async_unload_legacy_service, legacy_discovery_info
 from .sender import SmsSender
 from .services import async_setup_services
@@ -36,11 +43,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bool:
     """Open the AWS clients, fetch the inventory and set up the entities."""
-    context = await async_get_aws_context(hass)
     try:
-        client = await SmsClient.create(
-            context.session, *connection_from(hass, entry.data)
-        )
+        client = await SmsClient.create(await async_connection(hass, entry.data))
     except AwsSmsError as err:
         # Only a malformed endpoint URL fails before any request is made.
         raise ConfigEntryError(
@@ -58,6 +62,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
 
     usage = DailyUsage(hass, entry.entry_id)
     entry.async_on_unload(await usage.async_load())
+    entry.async_on_unload(usage.async_on_new_day(lambda: _clear_cap_issue(hass, entry)))
+    cap = int(entry.options.get(CONF_DAILY_SEGMENT_CAP, 0))
+    if usage.headroom(cap) != 0:
+        # A new day since the cap was reached, or a higher cap (or none).
+        _clear_cap_issue(hass, entry)
     service_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **service_device_info(entry)
     )
@@ -66,7 +75,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
         coordinator=coordinator,
         service_device_id=service_device.id,
         usage=usage,
-        sender=SmsSender(hass, entry, client, usage),
+        sender=SmsSender(
+            hass,
+            entry,
+            client=client,
+            usage=usage,
+            inventory=lambda: coordinator.data,
+        ),
     )
     entry.async_on_unload(
         coordinator.async_add_listener(
@@ -80,6 +95,26 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
         hass, Platform.NOTIFY, DOMAIN, legacy_discovery_info(entry), {}
     )
     entry.async_on_unload(entry.add_update_listener(_async_reload))
+    return True
+
+
+@callback
+def _clear_cap_issue(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
+    async_update_entry_issue(hass, entry, ISSUE_DAILY_CAP, None)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bool:
+    """Bring an entry's data and options to the current version."""
+    if entry.version > 1:
+        # A downgrade: this version cannot read what a newer one wrote.
+        return False
+    if entry.minor_version < 2:  # noqa: PLR2004 - the version being migrated
+        # 1.2: message types are stored as lower-case selector keys.
+        options = dict(entry.options)
+        if isinstance(message_type := options.get(CONF_MESSAGE_TYPE), str):
+            options[CONF_MESSAGE_TYPE] = message_type.lower()
+        hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
+        LOGGER.debug("Migrated %s to version 1.2", entry.title)
     return True
 
 

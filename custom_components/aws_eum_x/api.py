@@ -8,12 +8,14 @@ the integration never has to know how AWS reports a problem.
 It imports nothing from Home Assistant: the HTTP session to use is passed in.
 """
 
+import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from http import HTTPStatus
 import logging
 import re
-from typing import TYPE_CHECKING, Any, Final, Self, cast
+import ssl
+from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, Self, TypedDict, cast
 
 from aiobotocore.config import AioConfig
 from aiobotocore.httpsession import AIOHTTPSession
@@ -26,33 +28,55 @@ from botocore.exceptions import (
     HTTPClientError,
     ReadTimeoutError,
 )
+import botocore.session
 from yarl import URL
 
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from .phone import mask_numbers_in
 
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Iterator, Mapping
+
+    from aiobotocore.session import ClientCreatorContext
     import aiohttp
-import botocore.session
+    from types_aiobotocore_pinpoint_sms_voice_v2.client import PinpointSMSVoiceV2Client
+    from types_aiobotocore_pinpoint_sms_voice_v2.type_defs import (
+        PhoneNumberInformationTypeDef,
+        PoolInformationTypeDef,
+        SenderIdInformationTypeDef,
+        SendTextMessageRequestTypeDef,
+    )
+    from types_aiobotocore_sts.client import STSClient
 
 _LOGGER = logging.getLogger(__name__)
 
 SERVICE_NAME: Final = "pinpoint-sms-voice-v2"
 IAM_PREFIX: Final = "sms-voice"
 
+
+class _ClientSettings(TypedDict):
+    retries: dict[str, Any]
+    connect_timeout: int
+    read_timeout: int
+
+
 # Describe* calls are read-only and safe to repeat: keep botocore's standard
 # retry mode (3 attempts, backoff, retries throttling and 5xx).
-DESCRIBE_CONFIG: Final = {
+DESCRIBE_CONFIG: Final[_ClientSettings] = {
     "retries": {"mode": "standard", "total_max_attempts": 3},
     "connect_timeout": 10,
     "read_timeout": 30,
 }
 # Sends are NOT idempotent: botocore must never repeat one by itself. The
 # sending pipeline retries only what AWS guarantees it did not process.
-SEND_CONFIG: Final = {
+SEND_CONFIG: Final[_ClientSettings] = {
     "retries": {"total_max_attempts": 1},
     "connect_timeout": 10,
     "read_timeout": 20,
 }
+# The permission check of SendTextMessage: a DryRun, which AWS validates but
+# neither sends nor bills. Any answer but AccessDenied proves the permission;
+# the number is in the 555-01xx range reserved for fiction.
+PERMISSION_CHECK_DESTINATION: Final = "+12065550100"
 
 AUTH_ERROR_CODES: Final = frozenset(
     {
@@ -162,7 +186,9 @@ def translate_client_error(err: ClientError, operation: str) -> AwsSmsError:
     """Return the integration's exception for a botocore ClientError."""
     error = err.response.get("Error", {})
     code = str(error.get("Code", "Unknown"))
-    message = str(error.get("Message", "")) or code
+    # AWS's messages and resource IDs may quote a full phone number; they end
+    # up in logs and in errors a user shares, so numbers are masked here.
+    message = mask_numbers_in(str(error.get("Message", "")) or code)
     if code in AUTH_ERROR_CODES:
         return AwsAuthError(f"{code}: {message}")
     if code in ACCESS_DENIED_CODES:
@@ -171,11 +197,16 @@ def translate_client_error(err: ClientError, operation: str) -> AwsSmsError:
         return AwsAccessDeniedError(f"{code}: {message}", action=action)
     if code == "ThrottlingException":
         return AwsThrottledError(f"{code}: {message}")
-    reason = err.response.get("Reason")
-    resource = " ".join(
-        str(err.response[key])
-        for key in ("ResourceType", "ResourceId")
-        if err.response.get(key)
+    # Modelled errors carry Reason, ResourceType and ResourceId next to Error;
+    # botocore's stubs do not declare them, so read the response as a mapping.
+    fields: Mapping[str, object] = cast("Mapping[str, object]", err.response)
+    reason = fields.get("Reason")
+    resource = mask_numbers_in(
+        " ".join(
+            str(fields[key])
+            for key in ("ResourceType", "ResourceId")
+            if fields.get(key)
+        )
     )
     return AwsRequestError(
         f"{code}: {message}",
@@ -224,41 +255,101 @@ class AwsCredentials:
 class _SharedSessionRequests:
     """What aiobotocore asks of an aiohttp session, served by a shared one.
 
-    aiobotocore sets its timeouts and ``auto_decompress=False`` on the session
-    it creates; a shared session has its own, so they go on each request.
+    aiobotocore sets its timeouts, TLS settings, pool size and
+    ``auto_decompress=False`` on the session it creates; a shared session has
+    its own, so they go on each request instead.
     """
 
     def __init__(
-        self, session: aiohttp.ClientSession, timeout: aiohttp.ClientTimeout
+        self,
+        session: aiohttp.ClientSession,
+        timeout: aiohttp.ClientTimeout,
+        ssl_setting: ssl.SSLContext | bool,
+        pool_size: int,
     ) -> None:
         self._session = session
         self._timeout = timeout
+        self._ssl = ssl_setting
+        # The pool size aiobotocore gives its own connector: at most this
+        # many requests of one client in flight at once.
+        self._slots = asyncio.Semaphore(pool_size)
 
-    def request(self, method: str, **kwargs: Any) -> Any:
-        return self._session.request(
-            method, timeout=self._timeout, auto_decompress=False, **kwargs
-        )
+    async def request(
+        self,
+        method: str,
+        **kwargs: Any,
+    ) -> aiohttp.ClientResponse:
+        async with self._slots:
+            return await self._session.request(
+                method,
+                timeout=self._timeout,
+                auto_decompress=False,
+                ssl=self._ssl,
+                **kwargs,
+            )
+
+
+class _AioHttpSessionInternals(Protocol):
+    """The attributes of aiobotocore's AIOHTTPSession the hook relies on.
+
+    They are private to aiobotocore 3.7.0 (its type stubs do not declare
+    them); tests/integration/test_api.py checks the installed aiobotocore
+    still sets each of them, and still sends through ``_get_session``.
+    """
+
+    _sessions: dict[str | None, aiohttp.ClientSession] | None
+    _timeout: aiohttp.ClientTimeout
+    _verify: bool | str
+    _max_pool_connections: int
 
 
 def shared_http_session_class(
     session: aiohttp.ClientSession,
+    ssl_contexts: Mapping[str, ssl.SSLContext] | None = None,
 ) -> type[AIOHTTPSession]:
     """Return an aiobotocore HTTP session class that uses ``session``.
 
     aiobotocore normally opens an aiohttp session (and builds an SSL context
     from disk, in the event loop) per client. This class hands it the given
     session instead and never closes it: closing a client leaves the shared
-    session to its owner.
+    session to its owner. ``ssl_contexts`` holds the SSL context of each CA
+    bundle botocore may be configured with (built off the event loop).
     """
+    contexts = dict(ssl_contexts or {})
 
-    class SharedAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]
-        async def _get_session(self, proxy_url: str | None) -> Any:
+    class SharedAIOHTTPSession(AIOHTTPSession):
+        async def _get_session(self, proxy_url: str | None) -> _SharedSessionRequests:
+            internals = cast("_AioHttpSessionInternals", self)
             # aiobotocore sets _sessions to None when the client is closed.
-            if self._sessions is None:
+            if internals._sessions is None:  # noqa: SLF001
                 raise RuntimeError("The AWS client is closed")
-            return _SharedSessionRequests(session, self._timeout)
+            verify = internals._verify  # noqa: SLF001
+            ssl_setting: ssl.SSLContext | bool
+            if verify is False:
+                ssl_setting = False
+            elif isinstance(verify, str):
+                if verify not in contexts:
+                    raise AwsConnectionError(
+                        f"The CA bundle {verify} was not loaded at start-up"
+                    )
+                ssl_setting = contexts[verify]
+            else:
+                # Home Assistant's session trusts what Home Assistant trusts.
+                ssl_setting = True
+            return _SharedSessionRequests(
+                session,
+                internals._timeout,  # noqa: SLF001
+                ssl_setting,
+                internals._max_pool_connections,  # noqa: SLF001
+            )
 
     return SharedAIOHTTPSession
+
+
+class _LoaderWarmUp(Protocol):
+    """AioSession's cache warm-up, which its type stubs do not declare yet."""
+
+    def warm_up_loader_caches(self, service_name: str | None = None) -> None: ...
 
 
 def prepare_session() -> AioSession:
@@ -271,9 +362,23 @@ def prepare_session() -> AioSession:
     session = AioSession()
     # Environment and config-file settings (a user's ~/.aws/config).
     session.get_scoped_config()
-    session.warm_up_loader_caches(SERVICE_NAME)
-    session.warm_up_loader_caches("sts")
+    loader = cast("_LoaderWarmUp", session)
+    for service in (SERVICE_NAME, "sts"):
+        loader.warm_up_loader_caches(service)
     return session
+
+
+def load_ca_bundles(session: AioSession) -> dict[str, ssl.SSLContext]:
+    """Return the SSL context of the CA bundle botocore is configured with.
+
+    Blocking (reads the bundle): run it in an executor. A bundle set with
+    AWS_CA_BUNDLE or ``ca_bundle`` in ~/.aws/config is what aiobotocore
+    would trust; requests on Home Assistant's session use it too.
+    """
+    bundle = session.get_config_variable("ca_bundle")
+    if not bundle:
+        return {}
+    return {str(bundle): ssl.create_default_context(cafile=str(bundle))}
 
 
 def available_regions() -> list[str]:
@@ -307,7 +412,7 @@ class PhoneNumberInfo:
     pool_id: str | None
 
     @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> Self:
+    def from_api(cls, item: PhoneNumberInformationTypeDef) -> Self:
         """Build from a PhoneNumberInformation item."""
         return cls(
             phone_number_id=item.get("PhoneNumberId") or item["PhoneNumberArn"],
@@ -341,7 +446,7 @@ class SenderIdInfo:
         return f"{self.sender_id}/{self.iso_country_code}"
 
     @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> Self:
+    def from_api(cls, item: SenderIdInformationTypeDef) -> Self:
         """Build from a SenderIdInformation item."""
         return cls(
             sender_id=item["SenderId"],
@@ -365,7 +470,7 @@ class PoolInfo:
     shared_routes_enabled: bool
 
     @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> Self:
+    def from_api(cls, item: PoolInformationTypeDef) -> Self:
         """Build from a PoolInformation item."""
         return cls(
             pool_id=item["PoolId"],
@@ -398,25 +503,39 @@ class TextMessage:
     body: str
     options: MessageOptions = MessageOptions()
 
-    def params(self) -> dict[str, Any]:
+    def params(self) -> SendTextMessageRequestTypeDef:
         """Return the request parameters, leaving out what is unset."""
         options = self.options
-        params: dict[str, Any] = {
+        params: SendTextMessageRequestTypeDef = {
             "DestinationPhoneNumber": self.destination,
             "MessageBody": self.body,
         }
-        optional = {
-            "OriginationIdentity": options.origination_identity,
-            "MessageType": options.message_type,
-            "ConfigurationSetName": options.configuration_set,
-            "MaxPrice": options.max_price,
-            "TimeToLive": options.time_to_live,
-            "Context": dict(options.context) if options.context else None,
-        }
-        params |= {key: value for key, value in optional.items() if value is not None}
+        if options.origination_identity is not None:
+            params["OriginationIdentity"] = options.origination_identity
+        if options.message_type is not None:
+            params["MessageType"] = cast(
+                "Literal['PROMOTIONAL', 'TRANSACTIONAL']", options.message_type
+            )
+        if options.configuration_set is not None:
+            params["ConfigurationSetName"] = options.configuration_set
+        if options.max_price is not None:
+            params["MaxPrice"] = options.max_price
+        if options.time_to_live is not None:
+            params["TimeToLive"] = options.time_to_live
+        if options.context:
+            params["Context"] = dict(options.context)
         if options.dry_run:
             params["DryRun"] = True
         return params
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What AWS answered to one accepted send."""
+
+    message_id: str
+    # AWS's request ID: what AWS support asks for; safe to log.
+    request_id: str
 
 
 @dataclass(frozen=True)
@@ -439,9 +558,9 @@ class SmsClient:
 
     def __init__(
         self,
-        describe_client: Any,
-        send_client: Any,
-        close: Callable[[], Any],
+        describe_client: PinpointSMSVoiceV2Client,
+        send_client: PinpointSMSVoiceV2Client,
+        close: Callable[[], Awaitable[None]],
     ) -> None:
         """Use already-open aiobotocore clients."""
         self._describe = describe_client
@@ -449,108 +568,92 @@ class SmsClient:
         self._close = close
 
     @classmethod
-    async def create(
-        cls,
-        session: AioSession,
-        http_session: aiohttp.ClientSession,
-        credentials: AwsCredentials,
-        region: str,
-        endpoint_url: str | None = None,
-    ) -> Self:
+    async def create(cls, connection: AwsConnection) -> Self:
         """Open the clients; raise AwsConnectionError for a bad endpoint URL."""
         stack = contextlib.AsyncExitStack()
-        clients = []
         try:
             with _translated("CreateClient"):
-                for config in (DESCRIBE_CONFIG, SEND_CONFIG):
-                    context = _create_client(
-                        session,
-                        service=SERVICE_NAME,
-                        http_session=http_session,
-                        credentials=credentials,
-                        region=region,
-                        endpoint_url=endpoint_url,
-                        config=config,
-                    )
-                    clients.append(await stack.enter_async_context(context))
+                describe = await stack.enter_async_context(
+                    _sms_client(connection, DESCRIBE_CONFIG)
+                )
+                send = await stack.enter_async_context(
+                    _sms_client(connection, SEND_CONFIG)
+                )
         except BaseException:
             await stack.aclose()
             raise
-        describe, send = clients
         return cls(describe, send, stack.aclose)
 
     async def close(self) -> None:
         """Close both clients (the shared HTTP session stays open)."""
         await self._close()
 
-    async def _pages(
-        self, method: str, operation: str, **params: Any
-    ) -> AsyncIterator[dict[str, Any]]:
-        paginator = self._describe.get_paginator(method)
-        with _translated(operation):
-            async for page in paginator.paginate(**params):
-                yield cast("dict[str, Any]", page)
-
     async def describe_phone_numbers(self) -> list[PhoneNumberInfo]:
         """Return every phone number of the account, all pages."""
-        return [
-            PhoneNumberInfo.from_api(item)
-            async for page in self._pages(
-                "describe_phone_numbers", "DescribePhoneNumbers"
-            )
-            for item in page.get("PhoneNumbers", [])
-        ]
+        paginator = self._describe.get_paginator("describe_phone_numbers")
+        with _translated("DescribePhoneNumbers"):
+            return [
+                PhoneNumberInfo.from_api(item)
+                async for page in paginator.paginate()
+                for item in page.get("PhoneNumbers", [])
+            ]
 
     async def describe_sender_ids(self) -> list[SenderIdInfo]:
         """Return every sender ID of the account, all pages."""
-        return [
-            SenderIdInfo.from_api(item)
-            async for page in self._pages("describe_sender_ids", "DescribeSenderIds")
-            for item in page.get("SenderIds", [])
-        ]
+        paginator = self._describe.get_paginator("describe_sender_ids")
+        with _translated("DescribeSenderIds"):
+            return [
+                SenderIdInfo.from_api(item)
+                async for page in paginator.paginate()
+                for item in page.get("SenderIds", [])
+            ]
 
     async def describe_pools(self) -> list[PoolInfo]:
         """Return every pool of the account, all pages."""
-        return [
-            PoolInfo.from_api(item)
-            async for page in self._pages("describe_pools", "DescribePools")
-            for item in page.get("Pools", [])
-        ]
+        paginator = self._describe.get_paginator("describe_pools")
+        with _translated("DescribePools"):
+            return [
+                PoolInfo.from_api(item)
+                async for page in paginator.paginate()
+                for item in page.get("Pools", [])
+            ]
 
     async def describe_configuration_sets(self) -> list[str]:
         """Return the names of the account's configuration sets, all pages."""
-        return [
-            item["ConfigurationSetName"]
-            async for page in self._pages(
-                "describe_configuration_sets", "DescribeConfigurationSets"
-            )
-            for item in page.get("ConfigurationSets", [])
-        ]
+        paginator = self._describe.get_paginator("describe_configuration_sets")
+        with _translated("DescribeConfigurationSets"):
+            return [
+                item["ConfigurationSetName"]
+                async for page in paginator.paginate()
+                for item in page.get("ConfigurationSets", [])
+            ]
 
     async def account_tier(self) -> str | None:
         """Return ACCOUNT_TIER in upper case (SANDBOX or PRODUCTION)."""
-        async for page in self._pages(
-            "describe_account_attributes", "DescribeAccountAttributes"
-        ):
-            for item in page.get("AccountAttributes", []):
-                if str(item.get("Name", "")).upper() == "ACCOUNT_TIER":
-                    return str(item["Value"]).upper()
+        paginator = self._describe.get_paginator("describe_account_attributes")
+        with _translated("DescribeAccountAttributes"):
+            async for page in paginator.paginate():
+                for item in page.get("AccountAttributes", []):
+                    if item["Name"].upper() == "ACCOUNT_TIER":
+                        return item["Value"].upper()
         return None
 
     async def text_spend_limit(self) -> SpendLimit | None:
         """Return the monthly spend limit for text messages."""
-        async for page in self._pages("describe_spend_limits", "DescribeSpendLimits"):
-            for item in page.get("SpendLimits", []):
-                if item.get("Name") == "TEXT_MESSAGE_MONTHLY_SPEND_LIMIT":
-                    return SpendLimit(
-                        enforced_limit=int(item["EnforcedLimit"]),
-                        max_limit=int(item["MaxLimit"]),
-                        overridden=bool(item.get("Overridden", False)),
-                    )
+        paginator = self._describe.get_paginator("describe_spend_limits")
+        with _translated("DescribeSpendLimits"):
+            async for page in paginator.paginate():
+                for item in page.get("SpendLimits", []):
+                    if item["Name"] == "TEXT_MESSAGE_MONTHLY_SPEND_LIMIT":
+                        return SpendLimit(
+                            enforced_limit=item["EnforcedLimit"],
+                            max_limit=item["MaxLimit"],
+                            overridden=item["Overridden"],
+                        )
         return None
 
-    async def send_text_message(self, message: TextMessage) -> str:
-        """Send one SMS, exactly one attempt; return its MessageId.
+    async def send_text_message(self, message: TextMessage) -> SendResult:
+        """Send one SMS, exactly one attempt; return its IDs.
 
         Raises AwsNotSentError when the request never left, AwsMaybeSentError
         when AWS may have sent it, and the other AwsSmsError subclasses when
@@ -572,34 +675,94 @@ class SmsClient:
             raise AwsMaybeSentError(f"{type(err).__name__}: {err}") from err
         except (BotoCoreError, ValueError) as err:
             raise translate_botocore_error(err) from err
-        return str(result["MessageId"])
+        return SendResult(
+            message_id=result["MessageId"],
+            request_id=result["ResponseMetadata"]["RequestId"],
+        )
 
     async def check_access(self) -> None:
-        """Make the cheapest call that proves the keys may read the account."""
+        """Prove the keys may call every action setup and sending need.
+
+        The cheapest call of each required action: one item of each Describe*
+        the setup reads, and a DryRun send (validated, never sent or billed).
+        Raises AwsAccessDeniedError naming the first action IAM denies.
+        """
         with _translated("DescribePhoneNumbers"):
             await self._describe.describe_phone_numbers(MaxResults=1)
+        with _translated("DescribeSenderIds"):
+            await self._describe.describe_sender_ids(MaxResults=1)
+        try:
+            with _translated("SendTextMessage"):
+                await self._describe.send_text_message(
+                    DestinationPhoneNumber=PERMISSION_CHECK_DESTINATION,
+                    MessageBody="Permission check",
+                    DryRun=True,
+                )
+        except AwsRequestError:
+            # AWS judged the DryRun itself (no identity for that country, a
+            # sandbox destination...): IAM allowed the action.
+            pass
 
 
-def _create_client(
-    session: AioSession,
-    *,
-    service: str,
-    http_session: aiohttp.ClientSession,
-    credentials: AwsCredentials,
-    region: str,
-    endpoint_url: str | None,
-    config: Mapping[str, Any],
-) -> Any:
-    """Return the client context of one service, on the shared HTTP session."""
-    return session.create_client(
-        service,
-        region_name=region,
-        endpoint_url=endpoint_url or None,
-        aws_access_key_id=credentials.access_key_id,
-        aws_secret_access_key=credentials.secret_access_key,
-        config=AioConfig(
-            http_session_cls=shared_http_session_class(http_session),
-            **config,
+@dataclass(frozen=True)
+class AwsConnection:
+    """Where and how to reach AWS: session, HTTP session, keys, region, URL.
+
+    ``ssl_contexts`` holds the SSL context of a configured CA bundle, loaded
+    off the event loop (see :func:`load_ca_bundles`).
+    """
+
+    session: AioSession
+    http_session: aiohttp.ClientSession
+    credentials: AwsCredentials
+    region: str
+    endpoint_url: str | None = None
+    ssl_contexts: Mapping[str, ssl.SSLContext] = field(default_factory=dict)
+
+    def client_kwargs(
+        self, settings: _ClientSettings, endpoint_url: str | None
+    ) -> _ClientKwargs:
+        """Return what ``create_client`` takes, on the shared HTTP session."""
+        return {
+            "region_name": self.region,
+            "endpoint_url": endpoint_url,
+            "aws_access_key_id": self.credentials.access_key_id,
+            "aws_secret_access_key": self.credentials.secret_access_key,
+            "config": AioConfig(
+                http_session_cls=shared_http_session_class(
+                    self.http_session, self.ssl_contexts
+                ),
+                retries=settings["retries"],
+                connect_timeout=settings["connect_timeout"],
+                read_timeout=settings["read_timeout"],
+            ),
+        }
+
+
+class _ClientKwargs(TypedDict):
+    region_name: str
+    endpoint_url: str | None
+    aws_access_key_id: str
+    aws_secret_access_key: str
+    config: AioConfig
+
+
+def _sms_client(
+    connection: AwsConnection, settings: _ClientSettings
+) -> ClientCreatorContext[PinpointSMSVoiceV2Client]:
+    """Return the context of an SMS client on the shared HTTP session."""
+    return connection.session.create_client(
+        SERVICE_NAME,
+        **connection.client_kwargs(settings, connection.endpoint_url or None),
+    )
+
+
+def _sts_client(connection: AwsConnection) -> ClientCreatorContext[STSClient]:
+    """Return the context of an STS client for the same keys and region."""
+    return connection.session.create_client(
+        "sts",
+        **connection.client_kwargs(
+            DESCRIBE_CONFIG, sts_endpoint_url(connection.endpoint_url)
         ),
     )
 
@@ -619,50 +782,26 @@ def sts_endpoint_url(endpoint_url: str | None) -> str | None:
     return endpoint_url
 
 
-async def get_account_id(
-    session: AioSession,
-    http_session: aiohttp.ClientSession,
-    credentials: AwsCredentials,
-    region: str,
-    endpoint_url: str | None = None,
-) -> str:
+async def get_account_id(connection: AwsConnection) -> str:
     """Return the account the keys belong to (STS GetCallerIdentity).
 
     GetCallerIdentity needs no IAM permission, so a failure here is about the
     keys or the network, never the policy.
     """
     with _translated("GetCallerIdentity"):
-        async with _create_client(
-            session,
-            service="sts",
-            http_session=http_session,
-            credentials=credentials,
-            region=region,
-            endpoint_url=sts_endpoint_url(endpoint_url),
-            config=DESCRIBE_CONFIG,
-        ) as sts:
+        async with _sts_client(connection) as sts:
             identity = await sts.get_caller_identity()
-    return str(identity["Account"])
+    return identity["Account"]
 
 
-async def validate_credentials(
-    session: AioSession,
-    http_session: aiohttp.ClientSession,
-    credentials: AwsCredentials,
-    region: str,
-    endpoint_url: str | None = None,
-) -> str:
+async def validate_credentials(connection: AwsConnection) -> str:
     """Prove the keys work for SMS in this region; return the account ID.
 
-    As the IAM guide's credential test: learn the account with STS, then call
-    DescribePhoneNumbers with MaxResults=1 (needs sms-voice:DescribePhoneNumbers).
+    As the IAM guide's credential test: learn the account with STS, then make
+    the cheapest call of every required action (see SmsClient.check_access).
     """
-    account_id = await get_account_id(
-        session, http_session, credentials, region, endpoint_url
-    )
-    client = await SmsClient.create(
-        session, http_session, credentials, region, endpoint_url
-    )
+    account_id = await get_account_id(connection)
+    client = await SmsClient.create(connection)
     try:
         await client.check_access()
     finally:

@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-    from .coordinator import AwsSmsConfigEntry
     from .inventory import Inventory
+    from .models import AwsSmsConfigEntry
 
 # Coordinator entities: the coordinator serialises updates.
 PARALLEL_UPDATES = 0
@@ -47,14 +47,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a two-way sensor for each phone number and pool."""
-    coordinator = entry.runtime_data.coordinator
 
     def candidates(inventory: Inventory) -> Iterable[tuple[str, Callable[[], Entity]]]:
         for identity in inventory.identities.values():
             if identity.two_way_enabled is not None:
                 yield (
                     identity.key,
-                    partial(TwoWaySensor, coordinator, TWO_WAY, identity),
+                    partial(TwoWaySensor, entry, TWO_WAY, identity),
                 )
 
     add_entities_as_they_appear(entry, async_add_entities, candidates)

@@ -59,14 +59,14 @@ from .const import (
     MIN_TIME_TO_LIVE,
     SUBENTRY_RECIPIENT,
 )
-from .helpers import async_get_aws_context, connection_from
+from .helpers import async_connection, async_get_aws_context
 from .phone import InvalidPhoneNumberError, to_e164
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from .coordinator import AwsSmsConfigEntry
     from .inventory import Inventory
+    from .models import AwsSmsConfigEntry
 
 MINIMAL_POLICY_URL = (
     "https://github.com/aws-eum-x/aws_eum_x/blob/main/docs/iam/minimal-policy.json"
@@ -108,11 +108,8 @@ async def _async_validate(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> tuple[str | None, dict[str, str], dict[str, str]]:
     """Return the account ID, or form errors and their placeholders."""
-    context = await async_get_aws_context(hass)
     try:
-        account_id = await validate_credentials(
-            context.session, *connection_from(hass, data)
-        )
+        account_id = await validate_credentials(await async_connection(hass, data))
     except AwsAuthError:
         return None, {"base": "invalid_auth"}, {}
     except AwsAccessDeniedError as err:
@@ -163,6 +160,8 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Connect an AWS account and region."""
 
     VERSION = 1
+    # 1.2: message types are stored as lower-case selector keys.
+    MINOR_VERSION = 2
 
     @staticmethod
     @callback
@@ -214,7 +213,13 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     title=_title(account_id, data[CONF_REGION]), data=data
                 )
         schema = probatio.Schema(
-            _credentials_fields() | _connection_fields(await self._regions())
+            _credentials_fields()
+            | _connection_fields(
+                await self._regions(),
+                # After an error that points at the endpoint URL, keep the
+                # section that holds it open.
+                expanded=bool(user_input and _clean(user_input).get(CONF_ENDPOINT_URL)),
+            )
         )
         return self.async_show_form(
             step_id="user",
@@ -280,7 +285,9 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         schema = probatio.Schema(
             _credentials_fields()
             | _connection_fields(
-                await self._regions(), expanded=CONF_ENDPOINT_URL in entry.data
+                await self._regions(),
+                expanded=CONF_ENDPOINT_URL
+                in (_clean(user_input) if user_input else entry.data),
             )
         )
         suggested = user_input or _sectioned(entry.data)

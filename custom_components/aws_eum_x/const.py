@@ -24,8 +24,10 @@ CONF_TIME_TO_LIVE: Final = "time_to_live"
 CONF_MPS: Final = "messages_per_second"
 CONF_DAILY_SEGMENT_CAP: Final = "daily_segment_cap"
 
-MESSAGE_TYPES: Final = ("TRANSACTIONAL", "PROMOTIONAL")
-DEFAULT_MESSAGE_TYPE: Final = "TRANSACTIONAL"
+# The message types as the options and the action take them (selector keys
+# must be lower case), and AWS's name of each: the one place they map.
+MESSAGE_TYPES: Final = {"transactional": "TRANSACTIONAL", "promotional": "PROMOTIONAL"}
+DEFAULT_MESSAGE_TYPE: Final = "transactional"
 # AWS's limits for TimeToLive, in seconds; AWS's own default is 72 hours.
 MIN_TIME_TO_LIVE: Final = 5
 MAX_TIME_TO_LIVE: Final = 259_200
@@ -53,6 +55,7 @@ OPTIONAL_ACTIONS: Final = (
 )
 
 ISSUE_MISSING_PERMISSIONS: Final = "missing_permissions"
+ISSUE_REQUIRED_PERMISSION: Final = "required_permission_denied"
 ISSUE_DAILY_CAP: Final = "daily_cap_reached"
 
 # Recipients are config subentries.

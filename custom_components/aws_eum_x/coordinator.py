@@ -1,49 +1,35 @@
 """The inventory coordinator: what the account owns, refreshed periodically."""
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, override
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError, SmsClient
-from .const import DOMAIN, ISSUE_MISSING_PERMISSIONS, LOGGER, UPDATE_INTERVAL
+from .const import (
+    DOMAIN,
+    ISSUE_MISSING_PERMISSIONS,
+    ISSUE_REQUIRED_PERMISSION,
+    LOGGER,
+    UPDATE_INTERVAL,
+)
 from .helpers import async_update_entry_issue
 from .inventory import Inventory
 
 if TYPE_CHECKING:
-    from .sender import SmsSender
-    from .usage import DailyUsage
-
-if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
-
-
-@dataclass
-class AwsSmsRuntimeData:
-    """What a loaded config entry holds."""
-
-    client: SmsClient
-    coordinator: InventoryCoordinator
-    # Device registry ID of the service device, parent of identity devices.
-    service_device_id: str
-    usage: DailyUsage
-    sender: SmsSender
-
-
-type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]
 
 
 class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
     """Fetch phone numbers, sender IDs, pools, tier and spend limit."""
 
-    config_entry: AwsSmsConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: AwsSmsConfigEntry, client: SmsClient
+        self, hass: HomeAssistant, entry: ConfigEntry, client: SmsClient
     ) -> None:
         """Poll the account of ``entry`` through ``client``."""
         super().__init__(
@@ -74,6 +60,21 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
             tier = await optional(self.client.account_tier)
             spend_limit = await optional(self.client.text_spend_limit)
             config_sets = await optional(self.client.describe_configuration_sets)
+        except AwsAccessDeniedError as err:
+            # A required read: nothing works until the policy allows it, and
+            # retrying will not change that. Setup fails for good (no endless
+            # retries) and a repair issue names the action to add.
+            async_update_entry_issue(
+                self.hass,
+                self.config_entry,
+                ISSUE_REQUIRED_PERMISSION,
+                {"action": err.action},
+            )
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="required_permission_denied",
+                translation_placeholders={"action": err.action},
+            ) from err
         except AwsAuthError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN,
@@ -87,6 +88,9 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
                 translation_placeholders=err.placeholders,
             ) from err
 
+        async_update_entry_issue(
+            self.hass, self.config_entry, ISSUE_REQUIRED_PERMISSION, None
+        )
         self._update_permissions_issue(denied)
         return Inventory(
             phone_numbers=tuple(phone_numbers),

@@ -5,14 +5,32 @@ from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.diagnostics import async_redact_data
 
-from .const import CONF_ACCESS_KEY_ID, CONF_SECRET_ACCESS_KEY
+from .const import (
+    CONF_ACCESS_KEY_ID,
+    CONF_MPS,
+    CONF_ORIGINATION_IDENTITY,
+    CONF_SECRET_ACCESS_KEY,
+)
+from .phone import mask_identity
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from homeassistant.core import HomeAssistant
 
-    from .coordinator import AwsSmsConfigEntry
+    from .models import AwsSmsConfigEntry
 
 TO_REDACT = {CONF_ACCESS_KEY_ID, CONF_SECRET_ACCESS_KEY, "phone_number"}
+
+
+def _options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the options with the phone numbers in them masked."""
+    shown = dict(options)
+    if identity := shown.get(CONF_ORIGINATION_IDENTITY):
+        shown[CONF_ORIGINATION_IDENTITY] = mask_identity(identity)
+    if CONF_MPS in shown:
+        shown[CONF_MPS] = {mask_identity(k): v for k, v in shown[CONF_MPS].items()}
+    return shown
 
 
 async def async_get_config_entry_diagnostics(
@@ -25,7 +43,7 @@ async def async_get_config_entry_diagnostics(
         "entry": {
             "title": entry.title,
             "data": async_redact_data(dict(entry.data), TO_REDACT),
-            "options": dict(entry.options),
+            "options": _options(entry.options),
             "subentries": [
                 {
                     "subentry_type": subentry.subentry_type,
@@ -40,6 +58,7 @@ async def async_get_config_entry_diagnostics(
         },
         "usage_today": {
             "segments": entry.runtime_data.usage.segments,
+            "maybe_sent": entry.runtime_data.usage.maybe_sent,
             "failed": entry.runtime_data.usage.failed,
         },
         "inventory": {

@@ -7,7 +7,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_REGION, DOMAIN
-from .coordinator import AwsSmsConfigEntry, InventoryCoordinator
+from .coordinator import InventoryCoordinator
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
     from .inventory import Inventory, OriginIdentity
+    from .models import AwsSmsConfigEntry
 
 MANUFACTURER = "Amazon Web Services"
 
@@ -44,7 +45,7 @@ def identity_device_info(
         identifiers={(DOMAIN, f"{entry.entry_id}_{identity.key}")},
         name=identity.name,
         manufacturer=MANUFACTURER,
-        model=identity.model.replace("_", " ").title(),
+        model=identity.model,
         serial_number=identity.arn,
         entry_type=DeviceEntryType.SERVICE,
         via_device_id=entry.runtime_data.service_device_id,
@@ -57,11 +58,10 @@ class AwsSmsEntity(CoordinatorEntity[InventoryCoordinator]):
     _attr_has_entity_name = True
 
     def __init__(
-        self, coordinator: InventoryCoordinator, description: EntityDescription
+        self, entry: AwsSmsConfigEntry, description: EntityDescription
     ) -> None:
         """Describe the entity and attach it to the service device."""
-        super().__init__(coordinator)
-        entry = coordinator.config_entry
+        super().__init__(entry.runtime_data.coordinator)
         self.entity_description = description
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
         self._attr_device_info = service_device_info(entry)
@@ -74,13 +74,12 @@ class IdentityEntity(CoordinatorEntity[InventoryCoordinator]):
 
     def __init__(
         self,
-        coordinator: InventoryCoordinator,
+        entry: AwsSmsConfigEntry,
         description: EntityDescription,
         identity: OriginIdentity,
     ) -> None:
         """Describe the entity and attach it to the identity's device."""
-        super().__init__(coordinator)
-        entry = coordinator.config_entry
+        super().__init__(entry.runtime_data.coordinator)
         self.entity_description = description
         self.identity_key = identity.key
         self._attr_unique_id = f"{entry.entry_id}_{identity.key}_{description.key}"

@@ -8,7 +8,13 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.singleton import singleton
 from homeassistant.util.hass_dict import HassKey
 
-from .api import AwsCredentials, available_regions, prepare_session
+from .api import (
+    AwsConnection,
+    AwsCredentials,
+    available_regions,
+    load_ca_bundles,
+    prepare_session,
+)
 from .const import (
     CONF_ACCESS_KEY_ID,
     CONF_ENDPOINT_URL,
@@ -19,19 +25,20 @@ from .const import (
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    import ssl
 
     from aiobotocore.session import AioSession
-    import aiohttp
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
 
 @dataclass(frozen=True)
 class AwsContext:
-    """The prepared aiobotocore session and the regions of the service."""
+    """The prepared aiobotocore session, its CA bundle and the regions."""
 
     session: AioSession
     regions: tuple[str, ...]
+    ssl_contexts: Mapping[str, ssl.SSLContext]
 
 
 _CONTEXT_KEY: HassKey[AwsContext] = HassKey(f"{DOMAIN}_aws_context")
@@ -39,7 +46,7 @@ _CONTEXT_KEY: HassKey[AwsContext] = HassKey(f"{DOMAIN}_aws_context")
 
 def _prepare() -> AwsContext:
     session = prepare_session()
-    return AwsContext(session, tuple(available_regions()))
+    return AwsContext(session, tuple(available_regions()), load_ca_bundles(session))
 
 
 @singleton(_CONTEXT_KEY, async_=True)
@@ -80,13 +87,16 @@ def credentials_from(data: Mapping[str, Any]) -> AwsCredentials:
     return AwsCredentials(data[CONF_ACCESS_KEY_ID], data[CONF_SECRET_ACCESS_KEY])
 
 
-def connection_from(
+async def async_connection(
     hass: HomeAssistant, data: Mapping[str, Any]
-) -> tuple[aiohttp.ClientSession, AwsCredentials, str, str | None]:
-    """Return HA's HTTP session, the keys, region and endpoint of an entry."""
-    return (
-        async_get_clientsession(hass),
-        credentials_from(data),
-        data[CONF_REGION],
-        data.get(CONF_ENDPOINT_URL) or None,
+) -> AwsConnection:
+    """Return how to reach AWS for config entry data (or a form's input)."""
+    context = await async_get_aws_context(hass)
+    return AwsConnection(
+        session=context.session,
+        http_session=async_get_clientsession(hass),
+        credentials=credentials_from(data),
+        region=data[CONF_REGION],
+        endpoint_url=data.get(CONF_ENDPOINT_URL) or None,
+        ssl_contexts=context.ssl_contexts,
     )

@@ -28,6 +28,14 @@ DEFAULT_MPS_BY_NUMBER_TYPE: Final = {
     "SIMULATOR": 1.0,
 }
 CANADIAN_LONG_CODE_MPS: Final = 1.0
+# What each kind of phone number is called on its device.
+NUMBER_TYPE_LABELS: Final = {
+    "SHORT_CODE": "Short code",
+    "TEN_DLC": "US 10DLC number",
+    "TOLL_FREE": "Toll-free number",
+    "LONG_CODE": "Long code",
+    "SIMULATOR": "Simulator number",
+}
 DEFAULT_SENDER_ID_MPS: Final = 10.0
 # A pool with no member numbers in the inventory: the most cautious rate.
 DEFAULT_POOL_MPS: Final = 1.0
@@ -83,10 +91,11 @@ class Inventory:
                 kind="phone_number",
                 origination_identity=number.phone_number,
                 arn=number.arn,
-                name=number.phone_number,
+                # A word first, so entity IDs read "sensor.toll_free_number_1888…".
+                name=f"{_number_label(number)} {number.phone_number}",
                 status=number.status.lower(),
                 default_mps=phone_number_mps(number),
-                model=number.number_type,
+                model=_number_label(number),
                 monthly_leasing_price=_price(number.monthly_leasing_price),
                 two_way_enabled=number.two_way_enabled,
             )
@@ -96,10 +105,10 @@ class Inventory:
                 kind="sender_id",
                 origination_identity=sender.sender_id,
                 arn=sender.arn,
-                name=f"{sender.sender_id} ({sender.iso_country_code})",
+                name=f"Sender ID {sender.sender_id} ({sender.iso_country_code})",
                 status="registered" if sender.registered else "unregistered",
                 default_mps=DEFAULT_SENDER_ID_MPS,
-                model="SENDER_ID",
+                model="Sender ID",
                 monthly_leasing_price=_price(sender.monthly_leasing_price),
                 two_way_enabled=None,
             )
@@ -114,11 +123,12 @@ class Inventory:
                 kind="pool",
                 origination_identity=pool.pool_id,
                 arn=pool.arn,
-                name=pool.pool_id,
+                # DescribePools gives no name: say what the pool holds.
+                name=f"Pool ({len(members)} number{'' if len(members) == 1 else 's'})",
                 status=pool.status.lower(),
                 # AWS picks any member for a message: only the slowest is safe.
                 default_mps=min(members, default=DEFAULT_POOL_MPS),
-                model="POOL",
+                model="Pool",
                 monthly_leasing_price=None,
                 two_way_enabled=pool.two_way_enabled,
             )
@@ -134,6 +144,10 @@ class Inventory:
             ):
                 return identity
         return None
+
+
+def _number_label(number: PhoneNumberInfo) -> str:
+    return NUMBER_TYPE_LABELS.get(number.number_type, "Phone number")
 
 
 def _price(text: str) -> float | None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
-    from .coordinator import AwsSmsConfigEntry
+    from .models import AwsSmsConfigEntry
 
 # Sends are rate-limited by the sender, not by entity updates.
 PARALLEL_UPDATES = 0

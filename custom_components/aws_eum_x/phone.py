@@ -1,6 +1,7 @@
 """Phone numbers: normalising what people type to E.164, and masking. Pure."""
 
 from functools import lru_cache
+import re
 
 import phonenumbers
 
@@ -35,3 +36,23 @@ def to_e164(text: str, default_region: str | None = None) -> str:
 def mask(number: str) -> str:
     """Return the number with all but its last 4 digits hidden, for logs."""
     return f"***{number[-4:]}" if len(number) > 4 else "***"  # noqa: PLR2004
+
+
+# A phone number inside free text (an AWS error message, a resource ID):
+# an optional +, then at least 7 digits, maybe split by spaces or dashes.
+_NUMBER_IN_TEXT = re.compile(r"\+?\d(?:[\d \-]{5,}\d)")
+
+
+def mask_numbers_in(text: str) -> str:
+    """Return ``text`` with every phone number in it masked, for logs and errors."""
+    return _NUMBER_IN_TEXT.sub(lambda m: mask(re.sub(r"\D", "", m.group())), text)
+
+
+def mask_identity(identity: str | None) -> str:
+    """Return an origination identity fit for a log: numbers are masked.
+
+    Sender IDs, pool IDs and ARNs name no person and stay readable.
+    """
+    if identity is None:
+        return "AWS's choice"
+    return mask_numbers_in(identity) if identity.startswith("+") else identity

@@ -8,15 +8,17 @@ events, usage counters, and one error that names every failed target.
 """
 
 import asyncio
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 import random
 import re
+import time
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from .api import (
     AwsAuthError,
+    AwsMaybeSentError,
     AwsNotSentError,
     AwsRequestError,
     AwsSmsError,
@@ -36,21 +38,22 @@ from .const import (
     ISSUE_DAILY_CAP,
     LOGGER,
     MAX_PRICE_PATTERN,
+    MESSAGE_TYPES,
 )
 from .helpers import async_update_entry_issue
-from .phone import InvalidPhoneNumberError, mask, to_e164
+from .phone import InvalidPhoneNumberError, mask, mask_identity, to_e164
 from .ratelimit import RateLimiter
 from .segments import SegmentCount, count_segments
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
+    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
     from .api import SmsClient
-    from .coordinator import AwsSmsConfigEntry
     from .inventory import Inventory, OriginIdentity
-    from .usage import DailyUsage
+    from .usage import DailyUsage, Reservation
 
 EVENT_MESSAGE_SENT: Final = f"{DOMAIN}_message_sent"
 MAX_BODY_LENGTH: Final = 1600  # the API's limit for a text message body
@@ -84,10 +87,13 @@ def send_options(
         return value if value not in (None, "") else defaults.get(key) or None
 
     ttl = pick(CONF_TIME_TO_LIVE)
+    message_type = pick(CONF_MESSAGE_TYPE)
     context = {str(k): str(v) for k, v in (overrides.get("context") or {}).items()}
     return MessageOptions(
         origination_identity=pick(CONF_ORIGINATION_IDENTITY),
-        message_type=pick(CONF_MESSAGE_TYPE),
+        message_type=MESSAGE_TYPES.get(str(message_type).lower())
+        if message_type
+        else None,
         configuration_set=pick(CONF_CONFIGURATION_SET),
         max_price=pick(CONF_MAX_PRICE),
         time_to_live=int(ttl) if ttl is not None else None,
@@ -165,27 +171,55 @@ def message_body(message: str, title: str | None) -> str:
     return body
 
 
+@dataclass
+class _FanOut:
+    """How far each message of one send got: what the cap must count.
+
+    A message whose request was on its way when the send was cancelled may
+    have reached AWS: it counts like one whose answer was lost.
+    """
+
+    in_flight: set[str] = field(default_factory=set)
+    outcomes: dict[str, SentMessage | AwsSmsError] = field(default_factory=dict)
+
+    def maybe_sent(self) -> int:
+        """Return how many messages may have been sent."""
+        lost = sum(isinstance(o, AwsMaybeSentError) for o in self.outcomes.values())
+        return lost + len(self.in_flight)
+
+    def sent(self) -> int:
+        """Return how many messages AWS accepted."""
+        return sum(isinstance(o, SentMessage) for o in self.outcomes.values())
+
+    def failed(self) -> int:
+        """Return how many messages failed (refused, or their answer lost)."""
+        return sum(isinstance(o, AwsSmsError) for o in self.outcomes.values())
+
+
 class SmsSender:
     """Sends SMS for one config entry."""
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: AwsSmsConfigEntry,
+        entry: ConfigEntry,
+        *,
         client: SmsClient,
         usage: DailyUsage,
+        inventory: Callable[[], Inventory],
         limiter: RateLimiter | None = None,
     ) -> None:
-        """Send through ``client``, counting into ``usage``."""
+        """Send through ``client`` from ``inventory``'s identities into ``usage``."""
         self._hass = hass
         self._entry = entry
         self._client = client
         self._usage = usage
+        self._get_inventory = inventory
         self._limiter = limiter or RateLimiter()
 
     @property
     def _inventory(self) -> Inventory:
-        return self._entry.runtime_data.coordinator.data
+        return self._get_inventory()
 
     def _resolve_identity(self, options: MessageOptions) -> OriginIdentity | None:
         """Return the inventory's identity for the send; refuse unknown ones.
@@ -222,25 +256,25 @@ class SmsSender:
             return f"{key}#dry-run", min(rate, DRY_RUN_MPS)
         return key, rate
 
-    def _reserve(self, total_segments: int) -> None:
+    def _reserve(self, total_segments: int) -> Reservation:
+        """Hold the segments of a send under the daily cap, or refuse it."""
         cap = int(self._entry.options.get(CONF_DAILY_SEGMENT_CAP, 0))
         headroom = self._usage.headroom(cap)
-        over = headroom is not None and total_segments > headroom
-        # Under the cap again (a new day, or a higher cap) clears the issue.
-        async_update_entry_issue(
-            self._hass,
-            self._entry,
-            ISSUE_DAILY_CAP,
-            {"cap": str(cap)} if over else None,
-        )
-        if over:
+        if headroom is not None and total_segments > headroom:
+            async_update_entry_issue(
+                self._hass, self._entry, ISSUE_DAILY_CAP, {"cap": str(cap)}
+            )
             raise _validation_error(
                 "daily_cap_reached",
                 cap=str(cap),
                 needed=str(total_segments),
                 left=str(headroom),
             )
-        self._usage.reserve(total_segments)
+        if total_segments:
+            # A real send fits again (a higher cap): the issue is out of date.
+            # A dry run bills nothing and proves nothing about the cap.
+            async_update_entry_issue(self._hass, self._entry, ISSUE_DAILY_CAP, None)
+        return self._usage.reserve(total_segments)
 
     async def async_send(
         self,
@@ -259,24 +293,36 @@ class SmsSender:
         ):
             raise _validation_error("invalid_max_price", max_price=options.max_price)
         count = count_segments(body)
-        reserved = 0 if options.dry_run else count.segments * len(numbers)
-        self._reserve(reserved)
+        billed = 0 if options.dry_run else count.segments
+        reservation = self._reserve(billed * len(numbers))
 
         rate_key, rate = self._rate(options, identity)
-        outcomes = await asyncio.gather(
-            *(
-                self._send_one(
-                    number,
-                    body=body,
-                    count=count,
-                    options=options,
-                    rate_key=rate_key,
-                    rate=rate,
-                )
-                for number in numbers
-            ),
-            return_exceptions=True,
-        )
+        fan_out = _FanOut()
+        try:
+            outcomes = await asyncio.gather(
+                *(
+                    self._send_one(
+                        number,
+                        body=body,
+                        count=count,
+                        options=options,
+                        rate_key=rate_key,
+                        rate=rate,
+                        fan_out=fan_out,
+                    )
+                    for number in numbers
+                ),
+                return_exceptions=True,
+            )
+        finally:
+            # Also when the send is cancelled (an automation stopped, Home
+            # Assistant stopping) or a bug raised: the reservation never leaks.
+            self._usage.settle(
+                reservation,
+                sent=billed * fan_out.sent(),
+                maybe_sent=billed * fan_out.maybe_sent(),
+                failed=fan_out.failed(),
+            )
         sent: list[SentMessage] = []
         failed: list[tuple[str, AwsSmsError]] = []
         for number, outcome in zip(numbers, outcomes, strict=True):
@@ -285,13 +331,7 @@ class SmsSender:
             elif isinstance(outcome, AwsSmsError):
                 failed.append((number, outcome))
             else:  # a bug, not an AWS answer: never hide it
-                self._usage.settle(reserved, 0, 0)
                 raise outcome
-        self._usage.settle(
-            reserved,
-            0 if options.dry_run else count.segments * len(sent),
-            len(failed),
-        )
         for item in sent:
             self._report_sent(item, options)
         if failed:
@@ -307,27 +347,74 @@ class SmsSender:
         options: MessageOptions,
         rate_key: str,
         rate: float,
+        fan_out: _FanOut,
+    ) -> SentMessage:
+        try:
+            sent = await self._attempts(
+                number,
+                body=body,
+                count=count,
+                options=options,
+                rate_key=rate_key,
+                rate=rate,
+                fan_out=fan_out,
+            )
+        except AwsSmsError as err:
+            fan_out.outcomes[number] = err
+            raise
+        fan_out.outcomes[number] = sent
+        return sent
+
+    async def _attempts(
+        self,
+        number: str,
+        *,
+        body: str,
+        count: SegmentCount,
+        options: MessageOptions,
+        rate_key: str,
+        rate: float,
+        fan_out: _FanOut,
     ) -> SentMessage:
         request = TextMessage(number, body, options)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             await self._limiter.acquire(rate_key, rate, count.segments)
+            # Until AWS answers, the message may be on its way: a send
+            # cancelled now counts it as maybe sent.
+            fan_out.in_flight.add(number)
+            started = time.monotonic()
             try:
-                message_id = await self._client.send_text_message(request)
-            except (AwsThrottledError, AwsNotSentError) as err:
-                # AWS did not process these: sending again cannot duplicate.
+                result = await self._client.send_text_message(request)
+            except AwsSmsError as err:
+                fan_out.in_flight.discard(number)
+                # Only what AWS did not process is sent again: it cannot
+                # duplicate. A refusal or a lost answer is final.
+                retry = isinstance(err, (AwsThrottledError, AwsNotSentError))
+                if not retry or attempt == MAX_ATTEMPTS:
+                    raise
                 if isinstance(err, AwsThrottledError):
                     self._limiter.slow_down(rate_key)
-                if attempt == MAX_ATTEMPTS:
-                    raise
                 delay = BACKOFF_BASE * 2 ** (attempt - 1) * (1 + random.random() / 4)  # noqa: S311
                 LOGGER.debug(
                     "Retrying SMS to %s in %.2f s (%s)", mask(number), delay, err
                 )
                 await asyncio.sleep(delay)
                 continue
+            fan_out.in_flight.discard(number)
+            LOGGER.debug(
+                "%s SMS %s to %s from %s: %d %s segment(s), request %s, %.0f ms",
+                "Validated (dry run)" if options.dry_run else "Sent",
+                result.message_id,
+                mask(number),
+                mask_identity(options.origination_identity),
+                count.segments,
+                count.encoding,
+                result.request_id,
+                (time.monotonic() - started) * 1000,
+            )
             return SentMessage(
                 target=number,
-                message_id=message_id,
+                message_id=result.message_id,
                 segments=count.segments,
                 encoding=count.encoding,
                 dry_run=options.dry_run,
@@ -335,14 +422,6 @@ class SmsSender:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _report_sent(self, item: SentMessage, options: MessageOptions) -> None:
-        LOGGER.debug(
-            "%s SMS %s to %s: %d %s segment(s)",
-            "Validated (dry run)" if item.dry_run else "Sent",
-            item.message_id,
-            mask(item.target),
-            item.segments,
-            item.encoding,
-        )
         self._hass.bus.async_fire(
             EVENT_MESSAGE_SENT,
             {

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
-    from .coordinator import AwsSmsConfigEntry, InventoryCoordinator
     from .inventory import Inventory, OriginIdentity
+    from .models import AwsSmsConfigEntry
     from .usage import DailyUsage
 
 # Coordinator entities: the coordinator serialises updates.
@@ -195,6 +195,7 @@ class UsageSensorDescription(SensorEntityDescription):
     """A count of today's sending."""
 
     value_fn: Callable[[DailyUsage], int]
+    attributes_fn: Callable[[DailyUsage], dict[str, Any]] | None = None
 
 
 USAGE_SENSORS: tuple[UsageSensorDescription, ...] = (
@@ -204,6 +205,9 @@ USAGE_SENSORS: tuple[UsageSensorDescription, ...] = (
         # Counts up during the day and starts again at midnight.
         state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=lambda usage: usage.segments,
+        # Segments of messages whose answer was lost: counted, as AWS may
+        # have sent (and billed) them.
+        attributes_fn=lambda usage: {"maybe_sent": usage.maybe_sent},
     ),
     UsageSensorDescription(
         key="failed_today",
@@ -239,23 +243,30 @@ class UsageSensor(SensorEntity):
         """Return today's count."""
         return self.entity_description.value_fn(self._usage)
 
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Say how many of today's segments may have been sent."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self._usage)
+
 
 def _candidates(
-    coordinator: InventoryCoordinator,
+    entry: AwsSmsConfigEntry,
 ) -> Callable[[Inventory], Iterable[tuple[str, Callable[[], Entity]]]]:
     def candidates(inventory: Inventory) -> Iterable[tuple[str, Callable[[], Entity]]]:
         for account_description in ACCOUNT_SENSORS:
             if account_description.exists_fn(inventory):
                 yield (
                     account_description.key,
-                    partial(AccountSensor, coordinator, account_description),
+                    partial(AccountSensor, entry, account_description),
                 )
         for identity in inventory.identities.values():
             for description in IDENTITY_SENSORS:
                 if description.exists_fn(identity):
                     yield (
                         f"{identity.key}_{description.key}",
-                        partial(IdentitySensor, coordinator, description, identity),
+                        partial(IdentitySensor, entry, description, identity),
                     )
 
     return candidates
@@ -268,6 +279,4 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors, and those of identities that appear later."""
     async_add_entities(UsageSensor(entry, description) for description in USAGE_SENSORS)
-    add_entities_as_they_appear(
-        entry, async_add_entities, _candidates(entry.runtime_data.coordinator)
-    )
+    add_entities_as_they_appear(entry, async_add_entities, _candidates(entry))

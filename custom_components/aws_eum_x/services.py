@@ -28,7 +28,7 @@ from .const import (
 from .sender import send_options
 
 if TYPE_CHECKING:
-    from .coordinator import AwsSmsConfigEntry
+    from .models import AwsSmsConfigEntry
 
 SERVICE_SEND_MESSAGE: Final = "send_message"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
@@ -41,7 +41,10 @@ ATTR_DRY_RUN: Final = "dry_run"
 # ``data``, validated before any AWS call.
 SEND_OPTIONS_SCHEMA: Final = {
     probatio.Optional(CONF_ORIGINATION_IDENTITY): cv.string,
-    probatio.Optional(CONF_MESSAGE_TYPE): probatio.In(MESSAGE_TYPES),
+    # Lower-case keys; AWS's upper-case names, as 1.0 took them, still work.
+    probatio.Optional(CONF_MESSAGE_TYPE): probatio.All(
+        cv.string, probatio.Lower, probatio.In(list(MESSAGE_TYPES))
+    ),
     probatio.Optional(CONF_CONFIGURATION_SET): cv.string,
     probatio.Optional(CONF_MAX_PRICE): probatio.All(cv.string, probatio.Length(max=8)),
     probatio.Optional(CONF_TIME_TO_LIVE): probatio.All(

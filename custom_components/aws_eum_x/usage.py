@@ -2,9 +2,12 @@
 
 The counts survive restarts (Home Assistant's Store) and start again at
 local midnight. Segments are reserved before a send so that concurrent
-sends cannot overshoot the daily cap, then confirmed or released.
+sends cannot overshoot the daily cap, then confirmed or released. A message
+that may have been sent (its answer was lost) counts as sent: AWS may have
+billed it, and the cap protects money.
 """
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -23,10 +26,19 @@ STORAGE_VERSION = 1
 SAVE_DELAY = 5
 
 
-class _StoredUsage(TypedDict):
+class _StoredUsage(TypedDict, total=False):
     date: str
     segments: int
     failed: int
+    maybe_sent: int
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Segments held for one send, on the day the send started."""
+
+    day: date
+    segments: int
 
 
 class DailyUsage:
@@ -39,18 +51,23 @@ class DailyUsage:
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.usage"
         )
         self._day = dt_util.now().date()
+        # Segments sent today, those that may have been sent among them, and
+        # messages that failed.
         self.segments = 0
+        self.maybe_sent = 0
         self.failed = 0
         self._reserved = 0
         self._listeners: list[Callable[[], None]] = []
+        self._new_day_listeners: list[Callable[[], None]] = []
         self._notify_scheduled = False
 
     async def async_load(self) -> CALLBACK_TYPE:
         """Load today's counts; return the callback that stops the midnight reset."""
         stored = await self._store.async_load()
-        if stored is not None and stored["date"] == self._day.isoformat():
-            self.segments = stored["segments"]
-            self.failed = stored["failed"]
+        if stored is not None and stored.get("date") == self._day.isoformat():
+            self.segments = stored.get("segments", 0)
+            self.failed = stored.get("failed", 0)
+            self.maybe_sent = stored.get("maybe_sent", 0)
         return async_track_time_change(
             self._hass, self._async_midnight, hour=0, minute=0, second=0
         )
@@ -64,8 +81,13 @@ class DailyUsage:
         if today != self._day:
             self._day = today
             self.segments = 0
+            self.maybe_sent = 0
             self.failed = 0
+            # Sends still in flight settle against the day they started on.
+            self._reserved = 0
             self._changed()
+            for listener in list(self._new_day_listeners):
+                listener()
 
     def headroom(self, cap: int) -> int | None:
         """Return how many more segments fit under ``cap`` today (None: no cap)."""
@@ -74,15 +96,25 @@ class DailyUsage:
             return None
         return max(0, cap - self.segments - self._reserved)
 
-    def reserve(self, segments: int) -> None:
+    def reserve(self, segments: int) -> Reservation:
         """Hold segments for a send in progress."""
-        self._reserved += segments
-
-    def settle(self, reserved: int, sent: int, failed: int) -> None:
-        """Release a reservation; count what was sent and what failed."""
         self._roll_over()
-        self._reserved -= reserved
-        self.segments += sent
+        self._reserved += segments
+        return Reservation(self._day, segments)
+
+    def settle(
+        self, reservation: Reservation, *, sent: int, maybe_sent: int, failed: int
+    ) -> None:
+        """Release a reservation; count what was (or may have been) sent.
+
+        ``sent`` and ``maybe_sent`` are segments, ``failed`` messages; the
+        segments that may have been sent count as sent.
+        """
+        self._roll_over()
+        if reservation.day == self._day:
+            self._reserved -= reservation.segments
+        self.segments += sent + maybe_sent
+        self.maybe_sent += maybe_sent
         self.failed += failed
         self._changed()
 
@@ -91,6 +123,12 @@ class DailyUsage:
         """Call ``listener`` whenever the counts change."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
+
+    @callback
+    def async_on_new_day(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
+        """Call ``listener`` when the counts start again at midnight."""
+        self._new_day_listeners.append(listener)
+        return lambda: self._new_day_listeners.remove(listener)
 
     def _changed(self) -> None:
         self._store.async_delay_save(self._data, SAVE_DELAY)
@@ -110,6 +148,7 @@ class DailyUsage:
             "date": self._day.isoformat(),
             "segments": self.segments,
             "failed": self.failed,
+            "maybe_sent": self.maybe_sent,
         }
 
     async def async_save(self) -> None:

@@ -16,6 +16,7 @@ async def test_outbox_and_faults_over_http(aws_client, emulator: Emulator) -> No
                 "account_id": "123456789012",
                 "messages": 0,
                 "throttled": 0,
+                "temporary_keys": 0,
             }
         fault = {"kind": "error", "status": 500, "operation": "DescribePools"}
         async with http.post(f"{emulator.url}/_emulator/faults", json=[fault]) as resp:

@@ -98,7 +98,7 @@ async def test_unknown_sts_action(emulator) -> None:
     """STS refuses actions the emulator does not serve, in XML."""
     status, text = await _signed_post(
         emulator.url,
-        b"Action=AssumeRole&Version=2011-06-15",
+        b"Action=GetSessionToken&Version=2011-06-15",
         {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
         "sts",
     )

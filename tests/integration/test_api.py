@@ -9,7 +9,6 @@ from botocore.exceptions import (
     ParamValidationError,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 import pytest
 
 from custom_components.aws_eum_x.api import (
@@ -22,11 +21,11 @@ from custom_components.aws_eum_x.api import (
     AwsThrottledError,
     SmsClient,
     TextMessage,
-    prepare_session,
     sts_endpoint_url,
     translate_botocore_error,
     translate_client_error,
 )
+from custom_components.aws_eum_x.helpers import async_connection
 from eum_emulator import AccountState, Emulator, PhoneNumber
 
 from .conftest import entry_data
@@ -150,14 +149,8 @@ async def sms_client(
     hass: HomeAssistant, emulator: Emulator
 ) -> AsyncGenerator[SmsClient]:
     """Return an SmsClient for the emulator, closed after the test."""
-    session = await hass.async_add_executor_job(prepare_session)
-    data = entry_data(emulator)
     client = await SmsClient.create(
-        session,
-        async_get_clientsession(hass),
-        AwsCredentials(data["access_key_id"], data["secret_access_key"]),
-        data["region"],
-        data["endpoint_url"],
+        await async_connection(hass, entry_data(emulator))
     )
     yield client
     await client.close()

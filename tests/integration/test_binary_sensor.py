@@ -25,6 +25,6 @@ async def test_binary_sensors(
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
-    gb = hass.states.get("binary_sensor.447700900123_two_way_messaging")
+    gb = hass.states.get("binary_sensor.long_code_447700900123_two_way_messaging")
     assert gb is not None
     assert gb.state == "on"

@@ -104,7 +104,7 @@ async def test_empty_endpoint_means_aws(hass: HomeAssistant, emulator) -> None:
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"], {**flow_input(emulator), "advanced": {}}
         )
-    assert validate.call_args.args[-1] is None
+    assert validate.call_args.args[0].endpoint_url is None
     assert CONF_ENDPOINT_URL not in result["data"]
 
 
@@ -333,7 +333,7 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
 
     user_input = {
         CONF_ORIGINATION_IDENTITY: "+18885550100",
-        CONF_MESSAGE_TYPE: "TRANSACTIONAL",
+        CONF_MESSAGE_TYPE: "transactional",
         CONF_CONFIGURATION_SET: "home-alerts",
         CONF_MAX_PRICE: "1.5",
         CONF_TIME_TO_LIVE: 600,
@@ -377,7 +377,7 @@ async def test_options_flow_without_inventory(
         result["flow_id"],
         {
             CONF_ORIGINATION_IDENTITY: "+18885550100",
-            CONF_MESSAGE_TYPE: "PROMOTIONAL",
+            CONF_MESSAGE_TYPE: "promotional",
             CONF_CONFIGURATION_SET: "typed-by-hand",
             CONF_DAILY_SEGMENT_CAP: 0,
         },
@@ -385,7 +385,7 @@ async def test_options_flow_without_inventory(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert config_entry.options == {
         CONF_ORIGINATION_IDENTITY: "+18885550100",
-        CONF_MESSAGE_TYPE: "PROMOTIONAL",
+        CONF_MESSAGE_TYPE: "promotional",
         CONF_CONFIGURATION_SET: "typed-by-hand",
         CONF_DAILY_SEGMENT_CAP: 0,
         CONF_MPS: {},

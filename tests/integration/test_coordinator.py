@@ -182,12 +182,12 @@ async def test_numbers_appear_and_disappear_with_their_devices(
         identifier, loaded_entry.entry_id
     )
     assert device is not None
-    assert device.model == "Ten Dlc"
+    assert device.model == "US 10DLC number"
     service = device_registry.async_get_device_by_identifier(
         (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
     )
     assert device.via_device_id == service.id
-    assert hass.states.get("sensor.12025550142_status").state == "active"
+    assert hass.states.get("sensor.us_10dlc_number_12025550142_status").state == "active"
     assert hass.states.get(PHONE_NUMBERS).state == "3"
 
     with emulator.lock:
@@ -199,7 +199,7 @@ async def test_numbers_appear_and_disappear_with_their_devices(
         )
         is None
     )
-    assert hass.states.get("sensor.12025550142_status") is None
+    assert hass.states.get("sensor.us_10dlc_number_12025550142_status") is None
 
 
 async def test_only_stale_devices_can_be_removed(

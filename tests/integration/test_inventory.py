@@ -78,7 +78,7 @@ def test_identities_and_lookup() -> None:
     )
     identities = inventory.identities
     assert identities["HOME/GB"].status == "registered"
-    assert identities["HOME/GB"].name == "HOME (GB)"
+    assert identities["HOME/GB"].name == "Sender ID HOME (GB)"
     # A pool may send from any member: the slowest member's rate is safe.
     assert identities["pool-1"].default_mps == 1.0
     assert identities["pool-empty"].default_mps == 1.0

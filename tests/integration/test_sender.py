@@ -172,9 +172,11 @@ async def test_other_validation_errors_quote_aws(
 async def test_a_bug_is_not_hidden_and_frees_the_cap(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
-    """An exception that is not an AWS answer propagates; the reservation is freed.
+    """An exception that is not an AWS answer propagates; no reservation leaks.
 
-    Mocked: the emulator can only produce AWS answers, not a programming error.
+    The request was under way when the bug struck, so the cap counts its
+    segment as maybe sent. Mocked: the emulator can only produce AWS
+    answers, not a programming error.
     """
     hass.config_entries.async_update_entry(
         config_entry, options={CONF_DAILY_SEGMENT_CAP: 5}
@@ -188,7 +190,9 @@ async def test_a_bug_is_not_hidden_and_frees_the_cap(
         pytest.raises(RuntimeError, match="bug"),
     ):
         await send(hass, target=US_NUMBER, message="hi")
-    assert runtime.usage.headroom(5) == 5
+    assert runtime.usage.headroom(5) == 4
+    assert runtime.usage._reserved == 0
+    assert runtime.usage.maybe_sent == 1
 
 
 # -- the fault matrix -------------------------------------------------------------

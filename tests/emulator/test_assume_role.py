@@ -1,0 +1,596 @@
+"""STS AssumeRole: roles, trust, external IDs and temporary credentials."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+import re
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.credentials import AioRefreshableCredentials
+from aiobotocore.session import AioSession
+import aiohttp
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+import pytest
+
+from eum_emulator import (
+    DEMO_ACCESS_KEY_ID,
+    DEMO_SECRET_ACCESS_KEY,
+    AccessKey,
+    AccountState,
+    Emulator,
+    Role,
+    sessions,
+)
+
+OTHER_ACCOUNT = "210987654321"
+SENDER_ARN = f"arn:aws:iam::{OTHER_ACCOUNT}:role/sender"
+READER_ARN = "arn:aws:iam::123456789012:role/ha/reader"
+HOP_ARN = "arn:aws:iam::123456789012:role/hop"
+TARGET_ARN = "arn:aws:iam::123456789012:role/target"
+EXTERNAL_ID = "ha-ext-1234"
+OUTSIDER = ("TESTKEYOUTSIDER", "outsidersecretEXAMPLEKEYoutsidersecret00")
+DESCRIBER = ("TESTKEYDESCRIBER", "describersecretEXAMPLEKEYdescribersecret")
+
+
+@pytest.fixture
+def account_state() -> AccountState:
+    """The demo account, two more users and four roles, one in another account."""
+    state = AccountState()
+    state.access_keys += [
+        AccessKey(*OUTSIDER, user_name="outsider"),
+        AccessKey(*DESCRIBER, user_name="describer", allowed_actions=["sms-voice:*"]),
+    ]
+    state.roles = [
+        Role.from_arn(
+            SENDER_ARN,
+            trusted=[DEMO_ACCESS_KEY_ID, "describer"],
+            external_id=EXTERNAL_ID,
+            allowed_actions=["sms-voice:SendTextMessage", "sms-voice:Describe*"],
+            max_session_duration=7200,
+        ),
+        Role(
+            "reader",
+            path="/ha/",
+            trusted=["home-assistant"],
+            allowed_actions=["sms-voice:DescribeAccountAttributes"],
+            credential_lifetime_seconds=1,
+        ),
+        Role("hop", trusted=["arn:aws:iam::123456789012:user/home-assistant"]),
+        Role("target", trusted=[HOP_ARN], max_session_duration=43200),
+    ]
+    return state
+
+
+async def _error(call: Any) -> dict[str, Any]:
+    with pytest.raises(ClientError) as caught:
+        await call
+    return caught.value.response
+
+
+async def _session_client(aws_client, credentials: dict[str, Any], service: str):
+    return await aws_client(
+        service,
+        access_key_id=credentials["AccessKeyId"],
+        secret_access_key=credentials["SecretAccessKey"],
+        session_token=credentials["SessionToken"],
+    )
+
+
+async def test_assumed_role_acts_as_the_role_in_its_account(
+    aws_client, emulator: Emulator
+) -> None:
+    """Credentials of a role in another account: its ARN, its account, its data."""
+    sts = await aws_client("sts")
+    before = datetime.now(UTC)
+    result = await sts.assume_role(
+        RoleArn=SENDER_ARN,
+        RoleSessionName="ha-session",
+        ExternalId=EXTERNAL_ID,
+        SourceIdentity="alice",
+    )
+    credentials = result["Credentials"]
+    assert re.fullmatch(r"ASIA[A-Z0-9]{16}", credentials["AccessKeyId"])
+    assert len(credentials["SecretAccessKey"]) == 40
+    assert len(credentials["SessionToken"]) > 300
+    # DurationSeconds defaults to one hour.
+    lifetime = credentials["Expiration"] - before
+    assert timedelta(seconds=3599) <= lifetime <= timedelta(seconds=3602)
+    assumed_arn = f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/sender/ha-session"
+    assert result["AssumedRoleUser"]["Arn"] == assumed_arn
+    role_id, session = result["AssumedRoleUser"]["AssumedRoleId"].split(":")
+    assert re.fullmatch(r"AROA[A-Z0-9]{17}", role_id)
+    assert session == "ha-session"
+    assert result["SourceIdentity"] == "alice"
+
+    identity = await (
+        await _session_client(aws_client, credentials, "sts")
+    ).get_caller_identity()
+    assert identity["Account"] == OTHER_ACCOUNT
+    assert identity["Arn"] == assumed_arn
+    assert identity["UserId"] == result["AssumedRoleUser"]["AssumedRoleId"]
+
+    sms = await _session_client(aws_client, credentials, "pinpoint-sms-voice-v2")
+    numbers = (await sms.describe_phone_numbers())["PhoneNumbers"]
+    assert all(
+        f":{OTHER_ACCOUNT}:phone-number/" in n["PhoneNumberArn"] for n in numbers
+    )
+    sent = await sms.send_text_message(
+        DestinationPhoneNumber="+15555550123", MessageBody="from a role"
+    )
+    assert emulator.outbox[0].message_id == sent["MessageId"]
+    assert emulator.outbox[0].access_key_id == credentials["AccessKeyId"]
+    assert emulator.temporary_keys() == 1
+
+
+async def test_duration_and_role_path(aws_client) -> None:
+    """DurationSeconds up to the role's maximum; the session ARN drops the path."""
+    sts = await aws_client("sts")
+    before = datetime.now(UTC)
+    result = await sts.assume_role(
+        RoleArn=SENDER_ARN,
+        RoleSessionName="long",
+        ExternalId=EXTERNAL_ID,
+        DurationSeconds=7200,
+    )
+    lifetime = result["Credentials"]["Expiration"] - before
+    assert timedelta(seconds=7199) <= lifetime <= timedelta(seconds=7202)
+
+    reader = await sts.assume_role(RoleArn=READER_ARN, RoleSessionName="s1")
+    assert reader["AssumedRoleUser"]["Arn"] == (
+        "arn:aws:sts::123456789012:assumed-role/reader/s1"
+    )
+
+
+def _denied(caller_arn: str, role_arn: str) -> str:
+    return (
+        f"User: {caller_arn} is not authorized to perform: sts:AssumeRole on "
+        f"resource: {role_arn}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "user", "role_arn", "external_id"),
+    [
+        pytest.param(OUTSIDER, "outsider", SENDER_ARN, EXTERNAL_ID, id="not-trusted"),
+        pytest.param(None, "home-assistant", SENDER_ARN, None, id="no-external-id"),
+        pytest.param(
+            None, "home-assistant", SENDER_ARN, "ha-ext-9999", id="wrong-external-id"
+        ),
+        pytest.param(
+            None,
+            "home-assistant",
+            f"arn:aws:iam::{OTHER_ACCOUNT}:role/missing",
+            None,
+            id="no-such-role",
+        ),
+        pytest.param(
+            DESCRIBER, "describer", SENDER_ARN, EXTERNAL_ID, id="no-sts-permission"
+        ),
+        pytest.param(
+            None, "home-assistant", "arn:aws:s3:::bucket/key-01", None, id="not-a-role"
+        ),
+    ],
+)
+async def test_refusals_are_one_access_denied(
+    aws_client, emulator: Emulator, *, key, user, role_arn, external_id
+) -> None:
+    """Every refusal reads the same, as STS keeps a role's existence secret."""
+    access_key_id, secret = key or (DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY)
+    sts = await aws_client("sts", access_key_id=access_key_id, secret_access_key=secret)
+    extra = {} if external_id is None else {"ExternalId": external_id}
+    error = await _error(
+        sts.assume_role(RoleArn=role_arn, RoleSessionName="refused", **extra)
+    )
+    assert error["Error"] == {
+        "Type": "Sender",
+        "Code": "AccessDenied",
+        "Message": _denied(f"arn:aws:iam::123456789012:user/{user}", role_arn),
+    }
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert emulator.temporary_keys() == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        pytest.param(
+            {"RoleArn": SENDER_ARN, "DurationSeconds": 7201},
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for "
+            "this role.",
+            id="over-role-maximum",
+        ),
+        pytest.param(
+            {"RoleArn": SENDER_ARN, "DurationSeconds": 50000},
+            "1 validation error detected: Value '50000' at 'durationSeconds' failed "
+            "to satisfy constraint: Member must have value less than or equal to "
+            "43200",
+            id="over-model-maximum",
+        ),
+        pytest.param(
+            {"RoleArn": SENDER_ARN, "DurationSeconds": 100},
+            "1 validation error detected: Value '100' at 'durationSeconds' failed to "
+            "satisfy constraint: Member must have value greater than or equal to 900",
+            id="under-model-minimum",
+        ),
+        pytest.param(
+            {"RoleArn": "nothing-valid-in-here"},
+            "nothing-valid-in-here is invalid",
+            id="malformed-arn",
+        ),
+        pytest.param(
+            {"RoleArn": "arn:a:a::aaaaaaaaaa:"},
+            "arn:a:a::aaaaaaaaaa: is invalid",
+            id="arn-without-resource",
+        ),
+        pytest.param(
+            {"RoleArn": "arn:a:::something/test-role"},
+            "arn:a:::something/test-role is invalid",
+            id="arn-with-too-few-parts",
+        ),
+        pytest.param(
+            {"RoleArn": SENDER_ARN, "RoleSessionName": "Session1:2"},
+            "1 validation error detected: Value 'Session1:2' at 'roleSessionName' "
+            r"failed to satisfy constraint: Member must satisfy regular expression "
+            r"pattern: [\w+=,.@-]*",
+            id="session-name-pattern",
+        ),
+        pytest.param(
+            {"RoleArn": SENDER_ARN, "RoleSessionName": "s" * 65, "ExternalId": "x"},
+            f"2 validation errors detected: Value '{'s' * 65}' at 'roleSessionName' "
+            "failed to satisfy constraint: Member must have length less than or "
+            "equal to 64; Value 'x' at 'externalId' failed to satisfy constraint: "
+            "Member must have length greater than or equal to 2",
+            id="two-errors",
+        ),
+    ],
+)
+async def test_invalid_requests_are_validation_errors(
+    aws_client, params, message
+) -> None:
+    """Model constraints, ARN syntax and the role's maximum, in STS's words."""
+    # botocore would refuse the minimums itself; AWS must refuse them too.
+    sts = await aws_client("sts", config=AioConfig(parameter_validation=False))
+    request = {"RoleSessionName": "valid", "ExternalId": EXTERNAL_ID, **params}
+    error = await _error(sts.assume_role(**request))
+    assert error["Error"] == {
+        "Type": "Sender",
+        "Code": "ValidationError",
+        "Message": message,
+    }
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+
+
+async def _signed_form(emulator: Emulator, body: bytes) -> tuple[int, str]:
+    """POST a form signed by the demo key, as a hand-made client would."""
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+    request = AWSRequest(
+        method="POST", url=f"{emulator.url}/", data=body, headers=headers
+    )
+    SigV4Auth(
+        Credentials(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY), "sts", "us-east-1"
+    ).add_auth(request)
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            f"{emulator.url}/", data=body, headers=dict(request.headers.items())
+        ) as resp,
+    ):
+        return resp.status, await resp.text()
+
+
+async def test_missing_and_mistyped_parameters(emulator: Emulator) -> None:
+    """What only a hand-made request can send: no members, a non-number."""
+    status, text = await _signed_form(emulator, b"Action=AssumeRole&Version=2011-06-15")
+    assert status == 400
+    assert (
+        "2 validation errors detected: Value null at 'roleArn' failed to satisfy "
+        "constraint: Member must not be null; Value null at 'roleSessionName' "
+        "failed to satisfy constraint: Member must not be null"
+    ) in text
+    status, text = await _signed_form(
+        emulator,
+        b"Action=AssumeRole&Version=2011-06-15&RoleSessionName=s1"
+        b"&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fhop"
+        b"&DurationSeconds=soon",
+    )
+    assert status == 400
+    assert "Value 'soon' at 'durationSeconds'" in text
+    assert "Member must be of type integer" in text
+
+
+async def test_expired_credentials(aws_client) -> None:
+    """Past the expiry: ExpiredTokenException, and ExpiredToken from STS."""
+    sts = await aws_client("sts")
+    result = await sts.assume_role(RoleArn=READER_ARN, RoleSessionName="short")
+    credentials = result["Credentials"]
+    remaining = (credentials["Expiration"] - datetime.now(UTC)).total_seconds()
+    # credential_lifetime_seconds=1, rounded up to the whole second written.
+    assert 0 < remaining <= 2
+    sms = await _session_client(aws_client, credentials, "pinpoint-sms-voice-v2")
+    role_sts = await _session_client(aws_client, credentials, "sts")
+    assert (await sms.describe_account_attributes())["AccountAttributes"]
+
+    await asyncio.sleep(remaining + 0.05)
+    error = await _error(sms.describe_account_attributes())
+    assert error["Error"]["Code"] == "ExpiredTokenException"
+    assert error["Error"]["Message"] == (
+        "The security token included in the request is expired"
+    )
+    error = await _error(role_sts.get_caller_identity())
+    assert error["Error"]["Code"] == "ExpiredToken"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    error = await _error(
+        role_sts.assume_role(RoleArn=HOP_ARN, RoleSessionName="too-late")
+    )
+    assert error["Error"]["Code"] == "ExpiredToken"
+
+
+async def test_wrong_or_missing_session_token(aws_client) -> None:
+    """A temporary key needs its own token, for every service."""
+    sts = await aws_client("sts")
+    credentials = (await sts.assume_role(RoleArn=HOP_ARN, RoleSessionName="s9"))[
+        "Credentials"
+    ]
+    for token in ("not-the-token", None):
+        sms = await aws_client(
+            access_key_id=credentials["AccessKeyId"],
+            secret_access_key=credentials["SecretAccessKey"],
+            session_token=token,
+        )
+        error = await _error(sms.describe_pools())
+        assert error["Error"]["Code"] == "UnrecognizedClientException"
+        assert error["Error"]["Message"] == (
+            "The security token included in the request is invalid."
+        )
+        role_sts = await aws_client(
+            "sts",
+            access_key_id=credentials["AccessKeyId"],
+            secret_access_key=credentials["SecretAccessKey"],
+            session_token=token,
+        )
+        error = await _error(role_sts.get_caller_identity())
+        assert error["Error"]["Code"] == "InvalidClientTokenId"
+        assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+async def test_the_roles_allowed_actions_apply(aws_client, emulator) -> None:
+    """A session may do what its role allows, in IAM's words otherwise."""
+    sts = await aws_client("sts")
+    credentials = (await sts.assume_role(RoleArn=READER_ARN, RoleSessionName="r1"))[
+        "Credentials"
+    ]
+    sms = await _session_client(aws_client, credentials, "pinpoint-sms-voice-v2")
+    assert (await sms.describe_account_attributes())["AccountAttributes"]
+    error = await _error(
+        sms.send_text_message(DestinationPhoneNumber="+15555550123", MessageBody="x")
+    )
+    assumed = "arn:aws:sts::123456789012:assumed-role/reader/r1"
+    assert error["Error"]["Code"] == "AccessDeniedException"
+    assert error["Error"]["Message"] == (
+        f"User: {assumed} is not authorized to perform: sms-voice:SendTextMessage "
+        "on resource: arn:aws:sms-voice:us-east-1:123456789012:* because no "
+        "identity-based policy allows the sms-voice:SendTextMessage action"
+    )
+    assert emulator.outbox == []
+    # Nor may it assume another role: its policy does not allow sts:AssumeRole.
+    role_sts = await _session_client(aws_client, credentials, "sts")
+    error = await _error(role_sts.assume_role(RoleArn=HOP_ARN, RoleSessionName="x1"))
+    assert error["Error"]["Message"] == _denied(assumed, HOP_ARN)
+
+
+async def test_role_chaining(aws_client) -> None:
+    """A session may assume a role that trusts its role, for an hour at most."""
+    sts = await aws_client("sts")
+    hop = (await sts.assume_role(RoleArn=HOP_ARN, RoleSessionName="hop1"))[
+        "Credentials"
+    ]
+    hop_sts = await _session_client(aws_client, hop, "sts")
+    target = await hop_sts.assume_role(RoleArn=TARGET_ARN, RoleSessionName="t1")
+    identity = await (
+        await _session_client(aws_client, target["Credentials"], "sts")
+    ).get_caller_identity()
+    assert identity["Arn"] == "arn:aws:sts::123456789012:assumed-role/target/t1"
+
+    error = await _error(
+        hop_sts.assume_role(
+            RoleArn=TARGET_ARN, RoleSessionName="t2", DurationSeconds=7200
+        )
+    )
+    assert error["Error"]["Message"] == (
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles "
+        "assumed by role chaining."
+    )
+    # The demo user itself may ask for longer: the role allows 12 hours.
+    error = await _error(
+        sts.assume_role(RoleArn=TARGET_ARN, RoleSessionName="t3", DurationSeconds=7200)
+    )
+    assert error["Error"]["Code"] == "AccessDenied"
+
+
+@pytest.mark.parametrize(
+    ("principal", "outsider_trusted"),
+    [
+        (DEMO_ACCESS_KEY_ID, False),
+        ("home-assistant", False),
+        ("arn:aws:iam::123456789012:user/home-assistant", False),
+        ("123456789012", True),
+        ("arn:aws:iam::123456789012:root", True),
+        ("*", True),
+    ],
+)
+async def test_trust_list_principals(
+    aws_client, emulator: Emulator, principal, outsider_trusted
+) -> None:
+    """Key IDs, user names, user ARNs, accounts and everyone."""
+    role_arn = emulator.add_role(Role("trusting", trusted=[principal]))
+    assert role_arn == "arn:aws:iam::123456789012:role/trusting"
+    sts = await aws_client("sts")
+    assert await sts.assume_role(RoleArn=role_arn, RoleSessionName="ok")
+    outsider = await aws_client(
+        "sts", access_key_id=OUTSIDER[0], secret_access_key=OUTSIDER[1]
+    )
+    call = outsider.assume_role(RoleArn=role_arn, RoleSessionName="maybe")
+    if outsider_trusted:
+        assert (await call)["AssumedRoleUser"]["Arn"].endswith("/trusting/maybe")
+    else:
+        assert (await _error(call))["Error"]["Code"] == "AccessDenied"
+
+
+async def test_health_counts_live_temporary_keys(aws_client, emulator) -> None:
+    """/_emulator/health reports the temporary keys that have not expired."""
+    sts = await aws_client("sts")
+    for name in ("a1", "a2"):
+        await sts.assume_role(RoleArn=HOP_ARN, RoleSessionName=name)
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{emulator.url}/_emulator/health") as resp,
+    ):
+        assert (await resp.json())["temporary_keys"] == 2
+
+
+def test_issued_keys_stay_bounded(monkeypatch) -> None:
+    """Long-expired keys are dropped, and beyond the cap the oldest go first."""
+    state = AccountState(roles=[Role("r")])
+    role = state.roles[0]
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    first = sessions.issue_session(
+        state, role, session_name="s0", duration_seconds=900, now=now
+    )
+    assert first.expiration == now + timedelta(seconds=900)
+    assert first.key in state.access_keys
+    # Still known (and so reported as expired) a while after its expiry ...
+    later = now + timedelta(seconds=900) + sessions.EXPIRED_KEY_RETENTION
+    assert sessions.prune_sessions(state, later) == 0
+    assert sessions.active_sessions(state, later) == 0
+    # ... then forgotten; the demo key never is.
+    assert sessions.prune_sessions(state, later + timedelta(seconds=1)) == 1
+    assert [k.access_key_id for k in state.access_keys] == [DEMO_ACCESS_KEY_ID]
+
+    monkeypatch.setattr(sessions, "MAX_ISSUED_KEYS", 3)
+    issued = [
+        sessions.issue_session(
+            state,
+            role,
+            session_name=f"s{i}",
+            duration_seconds=900 + i,
+            now=now,
+        )
+        for i in range(5)
+    ]
+    kept = {k.access_key_id for k in state.access_keys}
+    assert kept == {DEMO_ACCESS_KEY_ID} | {s.key.access_key_id for s in issued[2:]}
+    assert sessions.active_sessions(state, now) == 3
+
+
+def test_credential_lifetime_rounds_up_to_a_whole_second() -> None:
+    """The expiry enforced is the one written: whole seconds, never sooner."""
+    state = AccountState(roles=[Role("quick", credential_lifetime_seconds=1.5)])
+    now = datetime(2026, 3, 1, 12, 0, 0, 250_000, tzinfo=UTC)
+    session = sessions.issue_session(
+        state, state.roles[0], session_name="q", duration_seconds=3600, now=now
+    )
+    assert session.expiration == datetime(2026, 3, 1, 12, 0, 2, tzinfo=UTC)
+    assert session.expiration_text == "2026-03-01T12:00:02Z"
+    assert session.key.expires == session.expiration
+    assert session.account_id == "123456789012"
+
+
+async def test_credentials_refresh_transparently(aws_client, emulator) -> None:
+    """Credentials of 2 s are refreshed by botocore before expiry; no call fails."""
+    emulator.add_role(
+        Role(
+            "refreshing",
+            trusted=[DEMO_ACCESS_KEY_ID],
+            credential_lifetime_seconds=2,
+        )
+    )
+    sts = await aws_client("sts")
+    issued: list[str] = []
+
+    async def fetch() -> dict[str, str]:
+        response = await sts.assume_role(
+            RoleArn="arn:aws:iam::123456789012:role/refreshing",
+            RoleSessionName="refresh",
+        )
+        credentials = response["Credentials"]
+        issued.append(credentials["AccessKeyId"])
+        return {
+            "access_key": credentials["AccessKeyId"],
+            "secret_key": credentials["SecretAccessKey"],
+            "token": credentials["SessionToken"],
+            "expiry_time": credentials["Expiration"].isoformat(),
+        }
+
+    # botocore's defaults refresh 10-15 minutes ahead; scaled to seconds here
+    # so each set of credentials is used for a while before it is replaced.
+    credentials = AioRefreshableCredentials.create_from_metadata(
+        await fetch(),
+        refresh_using=fetch,
+        method="assume-role",
+        advisory_timeout=1.0,
+        mandatory_timeout=0.5,
+    )
+    session = AioSession()
+    session._credentials = credentials
+    async with session.create_client(
+        "pinpoint-sms-voice-v2", region_name="us-east-1", endpoint_url=emulator.url
+    ) as sms:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 5
+        calls = 0
+        while loop.time() < deadline:
+            result = await sms.describe_account_attributes()
+            assert result["AccountAttributes"]
+            calls += 1
+            await asyncio.sleep(0.02)
+    # 5 s of calls with credentials living 2-3 s: refreshed, yet reused.
+    assert len(issued) >= 3
+    assert calls > 4 * len(issued)
+    assert len(set(issued)) == len(issued)
+
+
+async def test_botocore_assume_role_profile(emulator, tmp_path, monkeypatch) -> None:
+    """A role_arn profile: botocore's own AssumeRoleProvider against the emulator."""
+    emulator.add_role(
+        Role.from_arn(
+            "arn:aws:iam::123456789012:role/profiled",
+            trusted=[DEMO_ACCESS_KEY_ID],
+            external_id=EXTERNAL_ID,
+            credential_lifetime_seconds=1,
+        )
+    )
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile ha]\n"
+        "role_arn = arn:aws:iam::123456789012:role/profiled\n"
+        "source_profile = source\n"
+        f"external_id = {EXTERNAL_ID}\n"
+        "role_session_name = profiled-session\n"
+        "region = us-east-1\n"
+        "[profile source]\n"
+        f"aws_access_key_id = {DEMO_ACCESS_KEY_ID}\n"
+        f"aws_secret_access_key = {DEMO_SECRET_ACCESS_KEY}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    # Every client botocore makes, the STS one inside the provider included.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    session = AioSession(profile="ha")
+    async with session.create_client("sts") as sts:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 3
+        arns = set()
+        while loop.time() < deadline:
+            arns.add((await sts.get_caller_identity())["Arn"])
+            await asyncio.sleep(0.05)
+    assert arns == {"arn:aws:sts::123456789012:assumed-role/profiled/profiled-session"}
+    # Credentials of 1-2 s over 3 s of calls: botocore fetched new ones.
+    issued = [k for k in emulator.state.access_keys if k.role_arn is not None]
+    assert len(issued) >= 2
