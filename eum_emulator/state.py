@@ -70,8 +70,9 @@ DEFAULT_SEGMENT_PRICES = {"US": 0.00883, "CA": 0.00883, "GB": 0.0463, "default":
 # IAM's limits on a role: its name, its path and how long its sessions last.
 ROLE_NAME_RE = re.compile(r"[\w+=,.@-]{1,64}")
 ROLE_PATH_RE = re.compile(r"/(?:[\w+=,.@-]+/)*")
+# The emulator's ARNs are all in the aws partition, roles' included.
 ROLE_ARN_RE = re.compile(
-    r"arn:aws(?:-[a-z]+)*:iam::(?P<account>\d{12}):role"
+    r"arn:aws:iam::(?P<account>\d{12}):role"
     r"(?P<path>/(?:[\w+=,.@-]+/)*)(?P<name>[\w+=,.@-]{1,64})"
 )
 _ACCOUNT_ID_RE = re.compile(r"\d{12}")

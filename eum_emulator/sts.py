@@ -82,6 +82,11 @@ def _validation_error(message: str) -> AwsError:
     return AwsError("ValidationError", message)
 
 
+def _is_decimal(value: str) -> bool:
+    # str.isdigit alone accepts digits int() refuses, such as superscripts.
+    return value.isascii() and value.isdigit()
+
+
 def _modelled_params(form: dict[str, str]) -> dict[str, Any]:
     """Return the form's top-level members, integers as integers.
 
@@ -95,7 +100,7 @@ def _modelled_params(form: dict[str, str]) -> dict[str, Any]:
         if value is None:
             continue
         is_integer = member.type_name == "integer"
-        params[name] = int(value) if is_integer and value.isdigit() else value
+        params[name] = int(value) if is_integer and _is_decimal(value) else value
     return params
 
 

@@ -13,9 +13,9 @@ import re
 import shlex
 from typing import Any
 
-import botocore.session
 from botocore import xform_name
 from botocore.model import ListShape, MapShape, Shape, StructureShape
+import botocore.session
 from cfnlint.api import lint_file
 import cfnlint.decode
 import pytest
@@ -176,7 +176,9 @@ def test_event_destination_sends_the_text_events_to_the_topic(
     assert destination["Enabled"] is True
     assert destination["SnsDestination"] == {"TopicArn": _ref(topic)}
     name_shape = SMS_MODEL.shape_for("EventDestinationName")
-    assert re.fullmatch(name_shape.metadata["pattern"], destination["EventDestinationName"])
+    assert re.fullmatch(
+        name_shape.metadata["pattern"], destination["EventDestinationName"]
+    )
 
     types = destination["MatchingEventTypes"]
     assert len(types) == len(set(types))
@@ -384,9 +386,12 @@ def _member(
     if option in by_option:
         return by_option[option], shape.members[by_option[option]]
     negated = by_option.get(option.removeprefix("no-"))
-    if option.startswith("no-") and negated is not None:
-        if shape.members[negated].type_name == "boolean":
-            return negated, shape.members[negated]
+    if (
+        option.startswith("no-")
+        and negated is not None
+        and shape.members[negated].type_name == "boolean"
+    ):
+        return negated, shape.members[negated]
     return None
 
 
@@ -468,12 +473,15 @@ def test_readme_cli_covers_the_setup() -> None:
         "SqsManagedSseEnabled": "true",
     }
 
-    (destination,) = _commands(readme, "pinpoint-sms-voice-v2", "create-event-destination")
+    (destination,) = _commands(
+        readme, "pinpoint-sms-voice-v2", "create-event-destination"
+    )
     _, configuration_set = _one(receiving, "AWS::SMSVOICE::ConfigurationSet")
     (template_destination,) = configuration_set["EventDestinations"]
-    assert destination["matching-event-types"] == template_destination[
-        "MatchingEventTypes"
-    ]
+    assert (
+        destination["matching-event-types"]
+        == template_destination["MatchingEventTypes"]
+    )
     assert destination["sns-destination"] == ["TopicArn=$TOPIC_ARN"]
 
 

@@ -22,6 +22,7 @@ from eum_emulator import (
     AccountState,
     Emulator,
     Role,
+    StateError,
     sessions,
 )
 
@@ -294,10 +295,10 @@ async def test_missing_and_mistyped_parameters(emulator: Emulator) -> None:
         emulator,
         b"Action=AssumeRole&Version=2011-06-15&RoleSessionName=s1"
         b"&RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fhop"
-        b"&DurationSeconds=soon",
+        b"&DurationSeconds=%C2%B2",
     )
     assert status == 400
-    assert "Value 'soon' at 'durationSeconds'" in text
+    assert "Value '\u00b2' at 'durationSeconds'" in text
     assert "Member must be of type integer" in text
 
 
@@ -594,3 +595,89 @@ async def test_botocore_assume_role_profile(emulator, tmp_path, monkeypatch) -> 
     # Credentials of 1-2 s over 3 s of calls: botocore fetched new ones.
     issued = [k for k in emulator.state.access_keys if k.role_arn is not None]
     assert len(issued) >= 2
+
+
+def test_roles_from_a_state_file(tmp_path) -> None:
+    """Roles by ARN or by name, in this account or another; the container token."""
+    path = tmp_path / "state.yaml"
+    path.write_text(
+        f"""
+container_authorization_token: local-token
+roles:
+  - arn: {SENDER_ARN}
+    trusted: [{DEMO_ACCESS_KEY_ID}]
+    external_id: {EXTERNAL_ID}
+    allowed_actions: ["sms-voice:SendTextMessage"]
+    max_session_duration: 43200
+  - name: reader
+    path: /ha/
+    trusted: [home-assistant]
+    credential_lifetime_seconds: 2.5
+  - name: elsewhere
+    account_id: "{OTHER_ACCOUNT}"
+""",
+        encoding="utf-8",
+    )
+    state = AccountState.from_file(path)
+    assert state.container_authorization_token == "local-token"
+    assert [state.role_arn(r) for r in state.roles] == [
+        SENDER_ARN,
+        READER_ARN,
+        f"arn:aws:iam::{OTHER_ACCOUNT}:role/elsewhere",
+    ]
+    sender, reader, elsewhere = state.roles
+    assert (sender.name, sender.account_id, sender.path) == (
+        "sender",
+        OTHER_ACCOUNT,
+        "/",
+    )
+    assert sender.max_session_duration == 43200
+    assert sender.allowed_actions == ["sms-voice:SendTextMessage"]
+    assert reader.credential_lifetime_seconds == 2.5
+    assert reader.max_session_duration == 3600
+    assert reader.allowed_actions is None
+    assert elsewhere.trusted == []
+    assert state.find_role(READER_ARN) is reader
+    assert state.find_role("arn:aws:iam::123456789012:role/reader") is None
+    assert state.find_role_by_name("elsewhere") is elsewhere
+    assert state.find_role_by_name("nobody") is None
+    # Neither the external ID nor anything else secret shows in a repr.
+    assert EXTERNAL_ID not in repr(sender)
+    assert AccountState().roles == []
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        ({"name": "r", "colour": "blue"}, r"roles\[0\]: unknown keys colour"),
+        ({"arn": SENDER_ARN, "colour": "blue"}, r"roles\[0\]: unknown keys colour"),
+        ({"arn": SENDER_ARN, "name": "x"}, "give arn or name, not both"),
+        (
+            {"arn": "arn:aws:iam::123:role/short-account"},
+            r"roles\[0\]: role arn .* is not an IAM role ARN",
+        ),
+        ({"arn": "arn:aws:iam::123456789012:user/bob"}, "not an IAM role ARN"),
+        ({"name": "has space"}, "not a valid IAM role name"),
+        ({"name": "r", "path": "no-slashes"}, "must be / or /a/b/"),
+        ({"name": "r", "account_id": "12"}, "is not 12 digits"),
+        ({"name": "r", "max_session_duration": 900}, "3600 to 43200 seconds"),
+        ({"name": "r", "max_session_duration": 43201}, "3600 to 43200 seconds"),
+        ({"name": "r", "credential_lifetime_seconds": 0}, "must be positive"),
+        ({"trusted": ["x"]}, r"roles\[0\]: .*name"),
+        ("just-a-name", "expected a mapping"),
+    ],
+)
+def test_invalid_roles_are_explained(role, message) -> None:
+    """Mistakes in a role name the role and what is wrong."""
+    with pytest.raises(StateError, match=message):
+        AccountState.from_dict({"roles": [role]})
+
+
+def test_empty_roles_and_python_construction() -> None:
+    """``roles:`` left empty is no roles; from_arn refuses what is no role ARN."""
+    assert AccountState.from_dict({"roles": None}).roles == []
+    with pytest.raises(StateError, match="not an IAM role ARN"):
+        Role.from_arn("arn:aws:iam::123456789012:group/admins")
+    role = Role.from_arn("arn:aws:iam::123456789012:role/a/b/deep")
+    assert (role.name, role.path) == ("deep", "/a/b/")
+    assert role.arn_in("999999999999") == "arn:aws:iam::123456789012:role/a/b/deep"
