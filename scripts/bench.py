@@ -53,6 +53,9 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
     from homeassistant.core import HomeAssistant, ServiceCall
+    from types_aiobotocore_pinpoint_sms_voice_v2.type_defs import (
+        SendTextMessageRequestTypeDef,
+    )
 
 DOMAIN = "aws_eum_x"
 REGIONS = ("us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-west-2")
@@ -214,7 +217,7 @@ async def _bare_clients(
         "aws_secret_access_key": DEMO_SECRET_ACCESS_KEY,
         "config": AioConfig(retries={"total_max_attempts": 1}),
     }
-    params = {
+    params: SendTextMessageRequestTypeDef = {
         "DestinationPhoneNumber": GB_DESTINATION,
         "MessageBody": "Bench",
         "OriginationIdentity": FAN_OUT_ORIGIN,

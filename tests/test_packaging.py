@@ -165,3 +165,69 @@ def test_quality_scale_is_complete() -> None:
                 assert len(status["comment"]) > 10, rule
         else:
             assert status == "done", rule
+
+
+# hassfest's rule for selector option keys (translation keys).
+_SELECTOR_KEY = re.compile(r"[a-z0-9]([a-z0-9_-]*[a-z0-9])?")
+
+
+def test_selector_option_keys_pass_hassfest() -> None:
+    """Option keys of every select selector are lower case, as hassfest demands."""
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
+    keys = [
+        option
+        for service in services.values()
+        for field in service["fields"].values()
+        for option in field.get("selector", {}).get("select", {}).get("options", [])
+    ]
+    keys += [
+        key for selector in STRINGS["selector"].values() for key in selector["options"]
+    ]
+    assert keys
+    for key in keys:
+        assert _SELECTOR_KEY.fullmatch(key), key
+    const = (INTEGRATION / "const.py").read_text(encoding="utf-8")
+    match = re.search(r"MESSAGE_TYPES: Final = (\{.*?\})", const, re.DOTALL)
+    assert match is not None
+    assert set(STRINGS["selector"]["message_type"]["options"]) == set(
+        eval(match.group(1))  # noqa: S307 - a literal dict of this repository
+    )
+
+
+def test_debug_logging_covers_no_library_that_logs_request_bodies() -> None:
+    """The manifest's loggers are what "Enable debug logging" raises.
+
+    botocore's and aiobotocore's DEBUG lines hold full numbers and bodies.
+    """
+    assert not {"botocore", "aiobotocore"} & set(MANIFEST.get("loggers", []))
+
+
+def test_boolean_fields_have_no_default_that_ticks_them() -> None:
+    """A default makes Developer tools show the field as set."""
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
+    for service in services.values():
+        for name, field in service["fields"].items():
+            if "boolean" in field.get("selector", {}):
+                assert "default" not in field, name
+
+
+def test_no_import_cycles_between_modules() -> None:
+    """Dependencies point one way; type-only imports count too."""
+    graph: dict[str, set[str]] = {}
+    for name, source in SOURCES.items():
+        module = name.removesuffix(".py")
+        imported: set[str] = set()
+        for line in source.splitlines():
+            if hit := re.match(r"\s*from \.(\w*) import (.*)", line):
+                names = [hit.group(1)] if hit.group(1) else re.findall(r"\w+", hit[2])
+                imported |= {n for n in names if f"{n}.py" in SOURCES and n != module}
+        graph[module] = imported
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph[start] - seen:
+            if nxt == goal or reaches(nxt, goal, seen | {nxt}):
+                return True
+        return False
+
+    cycles = [m for m in graph if reaches(m, m, set())]
+    assert cycles == []

@@ -1,5 +1,6 @@
 """The typed API layer: error translation, pagination, credentials."""
 
+import asyncio
 from collections.abc import AsyncGenerator
 
 from botocore.exceptions import (
@@ -21,6 +22,7 @@ from custom_components.aws_eum_x.api import (
     AwsThrottledError,
     SmsClient,
     TextMessage,
+    shared_http_session_class,
     sts_endpoint_url,
     translate_botocore_error,
     translate_client_error,
@@ -149,9 +151,7 @@ async def sms_client(
     hass: HomeAssistant, emulator: Emulator
 ) -> AsyncGenerator[SmsClient]:
     """Return an SmsClient for the emulator, closed after the test."""
-    client = await SmsClient.create(
-        await async_connection(hass, entry_data(emulator))
-    )
+    client = await SmsClient.create(await async_connection(hass, entry_data(emulator)))
     yield client
     await client.close()
 
@@ -170,3 +170,94 @@ async def test_send_refused_by_botocore_itself(
     with pytest.raises(AwsSmsError, match="ParamValidationError"):
         await sms_client.send_text_message(TextMessage("", "hi"))
     assert emulator.outbox == []
+
+
+# -- the shared HTTP session hook ------------------------------------------------
+
+
+def test_aiobotocore_still_has_what_the_session_hook_relies_on() -> None:
+    """Fail loudly when aiobotocore changes the private parts the hook uses.
+
+    The hook overrides AIOHTTPSession._get_session and reads _sessions,
+    _timeout, _verify and _max_pool_connections (see api.py).
+    """
+    import inspect  # noqa: PLC0415
+
+    from aiobotocore.httpsession import AIOHTTPSession  # noqa: PLC0415
+    import aiohttp  # noqa: PLC0415
+
+    session = AIOHTTPSession(verify="/ca.pem", timeout=(3, 7), max_pool_connections=4)
+    assert session._sessions is None
+    assert session._timeout == aiohttp.ClientTimeout(sock_connect=3, sock_read=7)
+    assert session._verify == "/ca.pem"
+    assert session._max_pool_connections == 4
+    assert list(inspect.signature(AIOHTTPSession._get_session).parameters) == [
+        "self",
+        "proxy_url",
+    ]
+    assert inspect.iscoroutinefunction(AIOHTTPSession._get_session)
+    assert "await self._get_session(proxy_url)" in inspect.getsource(
+        AIOHTTPSession.send
+    )
+
+
+class _RecordingSession:
+    """Stands in for Home Assistant's aiohttp session to see each request.
+
+    A stand-in because what is checked is what the hook hands aiohttp (TLS
+    setting, timeout, concurrency), which no answer of the emulator shows.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+        self.in_flight = 0
+        self.most_in_flight = 0
+
+    async def request(self, method: str, **kwargs) -> str:
+        self.calls.append({"method": method, **kwargs})
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        await asyncio.sleep(0.01)
+        self.in_flight -= 1
+        return "response"
+
+
+@pytest.mark.parametrize(
+    ("verify", "expected"),
+    [(True, True), (False, False), ("/etc/bundle.pem", "context")],
+)
+async def test_the_hook_keeps_tls_settings(verify, expected) -> None:
+    """verify=False and a CA bundle reach each request as aiobotocore sets them."""
+    import ssl  # noqa: PLC0415
+
+    recording = _RecordingSession()
+    context = ssl.create_default_context()
+    cls = shared_http_session_class(recording, {"/etc/bundle.pem": context})
+    async with cls(verify=verify, timeout=(1, 2)) as http:
+        requests = await http._get_session(None)
+        assert await requests.request("POST", url="http://x") == "response"
+    call = recording.calls[0]
+    assert call["ssl"] is (context if expected == "context" else expected)
+    assert call["auto_decompress"] is False
+    assert call["timeout"].sock_read == 2
+
+
+async def test_the_hook_refuses_an_unknown_bundle_and_a_closed_client() -> None:
+    """A bundle not loaded at start-up is not read in the event loop."""
+    cls = shared_http_session_class(_RecordingSession(), {})
+    async with cls(verify="/elsewhere.pem") as http:
+        with pytest.raises(AwsConnectionError, match="not loaded"):
+            await http._get_session(None)
+    with pytest.raises(RuntimeError, match="closed"):
+        await http._get_session(None)
+
+
+async def test_the_hook_keeps_the_pool_size() -> None:
+    """No more requests in flight per client than aiobotocore's pool holds."""
+    recording = _RecordingSession()
+    cls = shared_http_session_class(recording)
+    async with cls(max_pool_connections=3) as http:
+        requests = await http._get_session(None)
+        await asyncio.gather(*(requests.request("GET", url="u") for _ in range(10)))
+    assert len(recording.calls) == 10
+    assert recording.most_in_flight == 3

@@ -390,3 +390,24 @@ async def test_options_flow_without_inventory(
         CONF_DAILY_SEGMENT_CAP: 0,
         CONF_MPS: {},
     }
+
+
+async def test_advanced_stays_open_when_it_holds_the_endpoint(
+    hass: HomeAssistant, socket_enabled
+) -> None:
+    """After "Could not reach AWS", the section with the endpoint URL stays open."""
+    result = await _start_user_flow(hass)
+    advanced = result["data_schema"].schema["advanced"]
+    assert advanced.options["collapsed"] is True
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            CONF_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
+            CONF_SECRET_ACCESS_KEY: DEMO_SECRET_ACCESS_KEY,
+            CONF_REGION: REGION,
+            "advanced": {CONF_ENDPOINT_URL: _free_port_url()},
+        },
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    advanced = result["data_schema"].schema["advanced"]
+    assert advanced.options["collapsed"] is False

@@ -187,7 +187,9 @@ async def test_numbers_appear_and_disappear_with_their_devices(
         (DOMAIN, loaded_entry.entry_id), loaded_entry.entry_id
     )
     assert device.via_device_id == service.id
-    assert hass.states.get("sensor.us_10dlc_number_12025550142_status").state == "active"
+    assert (
+        hass.states.get("sensor.us_10dlc_number_12025550142_status").state == "active"
+    )
     assert hass.states.get(PHONE_NUMBERS).state == "3"
 
     with emulator.lock:

@@ -98,8 +98,9 @@ async def test_a_cancelled_send_frees_what_never_left(
             origination_identity=TOLL_FREE,
         )
     )
-    while not emulator.outbox:
-        await asyncio.sleep(0.02)
+    async with asyncio.timeout(5):
+        while not emulator.outbox:  # noqa: ASYNC110 - the emulator is another thread
+            await asyncio.sleep(0.02)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

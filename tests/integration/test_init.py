@@ -4,6 +4,10 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.aws_eum_x.const import CONF_MESSAGE_TYPE, DOMAIN
+
+from .conftest import entry_data
+
 
 async def test_setup_and_unload(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
@@ -16,3 +20,38 @@ async def test_setup_and_unload(
     }
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_options_of_version_1_1_are_migrated(
+    hass: HomeAssistant, emulator
+) -> None:
+    """1.1 stored AWS's upper-case message types; 1.2 stores selector keys."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=entry_data(emulator),
+        options={CONF_MESSAGE_TYPE: "PROMOTIONAL", "daily_segment_cap": 5},
+        version=1,
+        minor_version=1,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.minor_version == 2
+    assert entry.options == {CONF_MESSAGE_TYPE: "promotional", "daily_segment_cap": 5}
+    await hass.services.async_call(
+        DOMAIN,
+        "send_message",
+        {"target": "+15555550123", "message": "hi"},
+        blocking=True,
+    )
+    assert emulator.outbox[0].parameters["MessageType"] == "PROMOTIONAL"
+
+
+async def test_an_entry_from_a_newer_version_is_not_loaded(
+    hass: HomeAssistant, emulator
+) -> None:
+    """A downgrade cannot read what a newer version wrote: migration fails."""
+    entry = MockConfigEntry(domain=DOMAIN, data=entry_data(emulator), version=2)
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.MIGRATION_ERROR
