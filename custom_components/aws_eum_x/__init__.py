@@ -104,10 +104,10 @@ def _clear_cap_issue(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bool:
-    """Bring an entry's data and options to the current version."""
-    if entry.version > 1:
-        # A downgrade: this version cannot read what a newer one wrote.
-        return False
+    """Bring an entry's data and options to the current version.
+
+    Home Assistant itself refuses an entry of a newer major version.
+    """
     if entry.minor_version < 2:  # noqa: PLR2004 - the version being migrated
         # 1.2: message types are stored as lower-case selector keys.
         options = dict(entry.options)

@@ -77,7 +77,10 @@ def test_set_up_and_send_through_the_rest_api(
     [sent] = answer["service_response"]["messages"]
     assert sent["target"] == "+15555550124"
 
-    outbox = sorted((m.destination, m.body) for m in emulator.outbox)
+    # The setup form's permission check is a DryRun: validated, never sent.
+    checks = [m for m in emulator.outbox if m.dry_run]
+    assert [m.body for m in checks] == ["Permission check"]
+    outbox = sorted((m.destination, m.body) for m in emulator.outbox if not m.dry_run)
     assert outbox == [
         ("+15555550123", "E2E via notify"),
         ("+15555550124", "E2E via action"),

@@ -261,3 +261,16 @@ async def test_the_hook_keeps_the_pool_size() -> None:
         await asyncio.gather(*(requests.request("GET", url="u") for _ in range(10)))
     assert len(recording.calls) == 10
     assert recording.most_in_flight == 3
+
+
+def test_a_configured_ca_bundle_is_loaded_off_the_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """AWS_CA_BUNDLE: its SSL context is built once, in an executor's thread."""
+    import certifi  # noqa: PLC0415
+
+    monkeypatch.setenv("AWS_CA_BUNDLE", certifi.where())
+    contexts = load_ca_bundles(prepare_session())
+    assert list(contexts) == [certifi.where()]
+    monkeypatch.delenv("AWS_CA_BUNDLE")
+    assert load_ca_bundles(prepare_session()) == {}

@@ -204,3 +204,19 @@ async def test_the_issue_is_cleared_at_setup_when_the_cap_allows_again(
     )
     await hass.async_block_till_done()
     assert not _cap_issue(issue_registry, config_entry)
+
+
+async def test_a_reload_at_the_cap_keeps_the_issue(
+    hass: HomeAssistant,
+    config_entry: MockConfigEntry,
+    emulator: Emulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Restarting does not hide that today's cap was reached."""
+    await _setup(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 1})
+    await send(hass, target=US_NUMBER, message="one")
+    with pytest.raises(ServiceValidationError):
+        await send(hass, target=US_NUMBER, message="two")
+    assert await hass.config_entries.async_reload(config_entry.entry_id)
+    await hass.async_block_till_done()
+    assert _cap_issue(issue_registry, config_entry)

@@ -55,3 +55,18 @@ async def test_an_entry_from_a_newer_version_is_not_loaded(
     entry.add_to_hass(hass)
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.MIGRATION_ERROR
+
+
+async def test_a_current_entry_is_left_as_it_is(hass: HomeAssistant, emulator) -> None:
+    """Migrating an entry already at 1.2 changes nothing."""
+    from custom_components.aws_eum_x import async_migrate_entry  # noqa: PLC0415
+
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=entry_data(emulator),
+        options={CONF_MESSAGE_TYPE: "transactional"},
+        minor_version=2,
+    )
+    entry.add_to_hass(hass)
+    assert await async_migrate_entry(hass, entry)
+    assert entry.options == {CONF_MESSAGE_TYPE: "transactional"}

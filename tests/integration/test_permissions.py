@@ -114,3 +114,18 @@ async def test_setup_without_a_required_read_fails_for_good(
     assert not issue_registry.async_get_issue(
         DOMAIN, f"{ISSUE_REQUIRED_PERMISSION}_{entry.entry_id}"
     )
+
+
+async def test_a_sandbox_account_passes_the_send_check(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """In the sandbox AWS refuses the DryRun's destination: IAM allowed it."""
+    emulator.state.tier = "SANDBOX"
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_USER}
+    )
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert emulator.outbox == []
