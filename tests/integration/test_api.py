@@ -22,6 +22,8 @@ from custom_components.aws_eum_x.api import (
     AwsThrottledError,
     SmsClient,
     TextMessage,
+    load_ca_bundles,
+    prepare_session,
     shared_http_session_class,
     sts_endpoint_url,
     translate_botocore_error,
