@@ -15,7 +15,17 @@ from http import HTTPStatus
 import logging
 import re
 import ssl
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, Self, TypedDict, cast
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Final,
+    Literal,
+    NotRequired,
+    Protocol,
+    Self,
+    TypedDict,
+    cast,
+)
 
 from aiobotocore.config import AioConfig
 from aiobotocore.httpsession import AIOHTTPSession
@@ -227,7 +237,7 @@ def translate_botocore_error(err: BotoCoreError | ValueError) -> AwsSmsError:
 
 
 @contextlib.contextmanager
-def _translated(operation: str) -> Iterator[None]:
+def translated(operation: str) -> Iterator[None]:
     """Raise the integration's exceptions instead of botocore's."""
     try:
         yield
@@ -572,7 +582,7 @@ class SmsClient:
         """Open the clients; raise AwsConnectionError for a bad endpoint URL."""
         stack = contextlib.AsyncExitStack()
         try:
-            with _translated("CreateClient"):
+            with translated("CreateClient"):
                 describe = await stack.enter_async_context(
                     _sms_client(connection, DESCRIBE_CONFIG)
                 )
@@ -591,7 +601,7 @@ class SmsClient:
     async def describe_phone_numbers(self) -> list[PhoneNumberInfo]:
         """Return every phone number of the account, all pages."""
         paginator = self._describe.get_paginator("describe_phone_numbers")
-        with _translated("DescribePhoneNumbers"):
+        with translated("DescribePhoneNumbers"):
             return [
                 PhoneNumberInfo.from_api(item)
                 async for page in paginator.paginate()
@@ -601,7 +611,7 @@ class SmsClient:
     async def describe_sender_ids(self) -> list[SenderIdInfo]:
         """Return every sender ID of the account, all pages."""
         paginator = self._describe.get_paginator("describe_sender_ids")
-        with _translated("DescribeSenderIds"):
+        with translated("DescribeSenderIds"):
             return [
                 SenderIdInfo.from_api(item)
                 async for page in paginator.paginate()
@@ -611,7 +621,7 @@ class SmsClient:
     async def describe_pools(self) -> list[PoolInfo]:
         """Return every pool of the account, all pages."""
         paginator = self._describe.get_paginator("describe_pools")
-        with _translated("DescribePools"):
+        with translated("DescribePools"):
             return [
                 PoolInfo.from_api(item)
                 async for page in paginator.paginate()
@@ -621,7 +631,7 @@ class SmsClient:
     async def describe_configuration_sets(self) -> list[str]:
         """Return the names of the account's configuration sets, all pages."""
         paginator = self._describe.get_paginator("describe_configuration_sets")
-        with _translated("DescribeConfigurationSets"):
+        with translated("DescribeConfigurationSets"):
             return [
                 item["ConfigurationSetName"]
                 async for page in paginator.paginate()
@@ -631,7 +641,7 @@ class SmsClient:
     async def account_tier(self) -> str | None:
         """Return ACCOUNT_TIER in upper case (SANDBOX or PRODUCTION)."""
         paginator = self._describe.get_paginator("describe_account_attributes")
-        with _translated("DescribeAccountAttributes"):
+        with translated("DescribeAccountAttributes"):
             async for page in paginator.paginate():
                 for item in page.get("AccountAttributes", []):
                     if item["Name"].upper() == "ACCOUNT_TIER":
@@ -641,7 +651,7 @@ class SmsClient:
     async def text_spend_limit(self) -> SpendLimit | None:
         """Return the monthly spend limit for text messages."""
         paginator = self._describe.get_paginator("describe_spend_limits")
-        with _translated("DescribeSpendLimits"):
+        with translated("DescribeSpendLimits"):
             async for page in paginator.paginate():
                 for item in page.get("SpendLimits", []):
                     if item["Name"] == "TEXT_MESSAGE_MONTHLY_SPEND_LIMIT":
@@ -687,12 +697,12 @@ class SmsClient:
         the setup reads, and a DryRun send (validated, never sent or billed).
         Raises AwsAccessDeniedError naming the first action IAM denies.
         """
-        with _translated("DescribePhoneNumbers"):
+        with translated("DescribePhoneNumbers"):
             await self._describe.describe_phone_numbers(MaxResults=1)
-        with _translated("DescribeSenderIds"):
+        with translated("DescribeSenderIds"):
             await self._describe.describe_sender_ids(MaxResults=1)
         try:
-            with _translated("SendTextMessage"):
+            with translated("SendTextMessage"):
                 await self._describe.send_text_message(
                     DestinationPhoneNumber=PERMISSION_CHECK_DESTINATION,
                     MessageBody="Permission check",
@@ -714,7 +724,9 @@ class AwsConnection:
 
     session: AioSession
     http_session: aiohttp.ClientSession
-    credentials: AwsCredentials
+    # An access key; None: the session's own credentials (an assumed role,
+    # or the default chain when Home Assistant runs on AWS).
+    credentials: AwsCredentials | None
     region: str
     endpoint_url: str | None = None
     ssl_contexts: Mapping[str, ssl.SSLContext] = field(default_factory=dict)
@@ -723,11 +735,9 @@ class AwsConnection:
         self, settings: _ClientSettings, endpoint_url: str | None
     ) -> _ClientKwargs:
         """Return what ``create_client`` takes, on the shared HTTP session."""
-        return {
+        kwargs: _ClientKwargs = {
             "region_name": self.region,
             "endpoint_url": endpoint_url,
-            "aws_access_key_id": self.credentials.access_key_id,
-            "aws_secret_access_key": self.credentials.secret_access_key,
             "config": AioConfig(
                 http_session_cls=shared_http_session_class(
                     self.http_session, self.ssl_contexts
@@ -737,13 +747,17 @@ class AwsConnection:
                 read_timeout=settings["read_timeout"],
             ),
         }
+        if self.credentials is not None:
+            kwargs["aws_access_key_id"] = self.credentials.access_key_id
+            kwargs["aws_secret_access_key"] = self.credentials.secret_access_key
+        return kwargs
 
 
 class _ClientKwargs(TypedDict):
     region_name: str
     endpoint_url: str | None
-    aws_access_key_id: str
-    aws_secret_access_key: str
+    aws_access_key_id: NotRequired[str]
+    aws_secret_access_key: NotRequired[str]
     config: AioConfig
 
 
@@ -757,7 +771,7 @@ def _sms_client(
     )
 
 
-def _sts_client(connection: AwsConnection) -> ClientCreatorContext[STSClient]:
+def sts_client(connection: AwsConnection) -> ClientCreatorContext[STSClient]:
     """Return the context of an STS client for the same keys and region."""
     return connection.session.create_client(
         "sts",
@@ -788,8 +802,8 @@ async def get_account_id(connection: AwsConnection) -> str:
     GetCallerIdentity needs no IAM permission, so a failure here is about the
     keys or the network, never the policy.
     """
-    with _translated("GetCallerIdentity"):
-        async with _sts_client(connection) as sts:
+    with translated("GetCallerIdentity"):
+        async with sts_client(connection) as sts:
             identity = await sts.get_caller_identity()
     return identity["Account"]
 
