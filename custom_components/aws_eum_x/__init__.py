@@ -10,10 +10,14 @@ from homeassistant.helpers import (
     device_registry as dr,
     discovery,
 )
+from homeassistant.util import dt as dt_util
 
 from .api import AwsSmsError, SmsClient
 from .const import (
+    AUTH_ACCESS_KEY,
+    CONF_AUTH_METHOD,
     CONF_DAILY_SEGMENT_CAP,
+    CONF_KEY_ADDED_AT,
     CONF_MESSAGE_TYPE,
     DOMAIN,
     ISSUE_DAILY_CAP,
@@ -24,6 +28,7 @@ from .entity import service_device_info
 from .helpers import async_connection, async_update_entry_issue
 from .models import AwsSmsConfigEntry, AwsSmsRuntimeData
 from .notify import async_unload_legacy_service, legacy_discovery_info
+from .rotation import async_track_key_age
 from .sender import SmsSender
 from .services import async_setup_services
 from .usage import DailyUsage
@@ -89,6 +94,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
         )
     )
     _remove_stale_devices(hass, entry)
+    entry.async_on_unload(async_track_key_age(hass, entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # The legacy notify.<entry title> service that automations call.
     await discovery.async_load_platform(
@@ -115,6 +121,16 @@ async def async_migrate_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> 
             options[CONF_MESSAGE_TYPE] = message_type.lower()
         hass.config_entries.async_update_entry(entry, options=options, minor_version=2)
         LOGGER.debug("Migrated %s to version 1.2", entry.title)
+    if entry.minor_version < 3:  # noqa: PLR2004 - the version being migrated
+        # 1.3: an authentication method, and when the key was entered. The
+        # real date of a 1.x key is unknown: the reminder counts from now.
+        data = {
+            CONF_AUTH_METHOD: AUTH_ACCESS_KEY,
+            CONF_KEY_ADDED_AT: dt_util.utcnow().isoformat(),
+            **entry.data,
+        }
+        hass.config_entries.async_update_entry(entry, data=data, minor_version=3)
+        LOGGER.debug("Migrated %s to version 1.3", entry.title)
     return True
 
 

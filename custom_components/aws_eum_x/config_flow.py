@@ -4,6 +4,7 @@ import re
 from typing import TYPE_CHECKING, Any, override
 
 from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
@@ -26,6 +27,7 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.util import dt as dt_util
 import probatio
 
 from .api import (
@@ -36,19 +38,28 @@ from .api import (
     validate_credentials,
 )
 from .const import (
+    AUTH_ACCESS_KEY,
+    AUTH_ASSUME_ROLE,
     CONF_ACCESS_KEY_ID,
+    CONF_AUTH_METHOD,
     CONF_CONFIGURATION_SET,
     CONF_DAILY_SEGMENT_CAP,
     CONF_ENDPOINT_URL,
+    CONF_EXTERNAL_ID,
+    CONF_KEY_ADDED_AT,
+    CONF_KEY_ROTATION_DAYS,
     CONF_MAX_PRICE,
     CONF_MESSAGE_TYPE,
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
     CONF_PHONE_NUMBER,
     CONF_REGION,
+    CONF_ROLE_ARN,
+    CONF_ROLE_SESSION_NAME,
     CONF_SECRET_ACCESS_KEY,
     CONF_TIME_TO_LIVE,
     DEFAULT_DAILY_SEGMENT_CAP,
+    DEFAULT_KEY_ROTATION_DAYS,
     DEFAULT_MESSAGE_TYPE,
     DEFAULT_REGION,
     DOMAIN,
@@ -59,6 +70,7 @@ from .const import (
     MIN_TIME_TO_LIVE,
     SUBENTRY_RECIPIENT,
 )
+from .credentials import AwsAssumeRoleError, AwsInvalidRoleError
 from .helpers import async_connection, async_get_aws_context
 from .phone import InvalidPhoneNumberError, to_e164
 
@@ -77,6 +89,7 @@ FORM_PLACEHOLDERS = {"example_url": "http://127.0.0.1:4566"}
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+AUTH_METHODS = [AUTH_ACCESS_KEY, AUTH_ASSUME_ROLE]
 
 
 def _credentials_fields() -> dict[Any, Any]:
@@ -86,11 +99,23 @@ def _credentials_fields() -> dict[Any, Any]:
     }
 
 
+def _role_fields() -> dict[Any, Any]:
+    return {
+        probatio.Required(CONF_ROLE_ARN): _TEXT,
+        # The role owner's shared secret against the confused deputy.
+        probatio.Optional(CONF_EXTERNAL_ID): _PASSWORD,
+    }
+
+
 def _connection_fields(
-    regions: tuple[str, ...], *, expanded: bool = False
+    regions: tuple[str, ...], *, expanded: bool = False, role: bool = False
 ) -> dict[Any, Any]:
-    # The endpoint is for VPC/FIPS endpoints and the emulator: most users
-    # never need it, so it waits in a collapsed section.
+    # The endpoint is for VPC/FIPS endpoints and the emulator, the session
+    # name for CloudTrail: most users never need them, so they wait in a
+    # collapsed section.
+    advanced: dict[Any, Any] = {probatio.Optional(CONF_ENDPOINT_URL): _URL}
+    if role:
+        advanced[probatio.Optional(CONF_ROLE_SESSION_NAME)] = _TEXT
     return {
         probatio.Required(CONF_REGION, default=DEFAULT_REGION): SelectSelector(
             SelectSelectorConfig(
@@ -98,13 +123,24 @@ def _connection_fields(
             )
         ),
         probatio.Required(SECTION_ADVANCED): section(
-            probatio.Schema({probatio.Optional(CONF_ENDPOINT_URL): _URL}),
-            {"collapsed": not expanded},
+            probatio.Schema(advanced), {"collapsed": not expanded}
         ),
     }
 
 
-async def _async_validate(
+def _credentials_schema(
+    method: str, regions: tuple[str, ...], *, expanded: bool
+) -> probatio.Schema:
+    """Return the form of an authentication method."""
+    role = method == AUTH_ASSUME_ROLE
+    return probatio.Schema(
+        _credentials_fields()
+        | (_role_fields() if role else {})
+        | _connection_fields(regions, expanded=expanded, role=role)
+    )
+
+
+async def async_validate_input(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> tuple[str | None, dict[str, str], dict[str, str]]:
     """Return the account ID, or form errors and their placeholders."""
@@ -112,6 +148,10 @@ async def _async_validate(
         account_id = await validate_credentials(await async_connection(hass, data))
     except AwsAuthError:
         return None, {"base": "invalid_auth"}, {}
+    except AwsAssumeRoleError as err:
+        return None, {"base": "assume_role_denied"}, dict(err.placeholders)
+    except AwsInvalidRoleError as err:
+        return None, {"base": "invalid_role"}, {"error": str(err)}
     except AwsAccessDeniedError as err:
         return (
             None,
@@ -134,21 +174,17 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
     flat = {k: v for k, v in user_input.items() if k != SECTION_ADVANCED}
     flat |= user_input.get(SECTION_ADVANCED, {})
     data = {k: v.strip() if isinstance(v, str) else v for k, v in flat.items()}
-    if not data.get(CONF_ENDPOINT_URL):
-        data.pop(CONF_ENDPOINT_URL, None)
-    return data
+    return {k: v for k, v in data.items() if v not in (None, "")}
 
 
 def _sectioned(data: Mapping[str, Any]) -> dict[str, Any]:
     """Return entry data shaped like the form, to suggest it back."""
+    in_section = (CONF_ENDPOINT_URL, CONF_ROLE_SESSION_NAME)
+    hidden = (CONF_SECRET_ACCESS_KEY, CONF_EXTERNAL_ID)
     suggested = {
-        k: v
-        for k, v in data.items()
-        if k not in (CONF_SECRET_ACCESS_KEY, CONF_ENDPOINT_URL)
+        k: v for k, v in data.items() if k not in in_section and k not in hidden
     }
-    suggested[SECTION_ADVANCED] = {
-        k: v for k, v in data.items() if k == CONF_ENDPOINT_URL
-    }
+    suggested[SECTION_ADVANCED] = {k: v for k, v in data.items() if k in in_section}
     return suggested
 
 
@@ -161,7 +197,8 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 
     VERSION = 1
     # 1.2: message types are stored as lower-case selector keys.
-    MINOR_VERSION = 2
+    # 1.3: the authentication method and when the access key was entered.
+    MINOR_VERSION = 3
 
     @staticmethod
     @callback
@@ -200,32 +237,105 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for keys and region, and check them against AWS."""
+        """Ask how to authenticate: an access key, or a key and a role."""
+        return self.async_show_menu(step_id="user", menu_options=AUTH_METHODS)
+
+    async def async_step_access_key(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for an access key and region, and check them against AWS."""
+        return await self._async_credentials_step(AUTH_ACCESS_KEY, user_input)
+
+    async def async_step_assume_role(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for an access key, the role it assumes, and the region."""
+        return await self._async_credentials_step(AUTH_ASSUME_ROLE, user_input)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change how the entry authenticates, its region or its endpoint."""
+        return self.async_show_menu(
+            step_id="reconfigure",
+            menu_options=[f"reconfigure_{method}" for method in AUTH_METHODS],
+        )
+
+    async def async_step_reconfigure_access_key(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Use an access key of the same account."""
+        return await self._async_credentials_step(AUTH_ACCESS_KEY, user_input)
+
+    async def async_step_reconfigure_assume_role(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Use an access key that assumes a role of the same account."""
+        return await self._async_credentials_step(AUTH_ASSUME_ROLE, user_input)
+
+    async def _async_credentials_step(
+        self, method: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Show, check and save the form of an authentication method.
+
+        The same form adds an entry and reconfigures one; either way the
+        credentials are checked against AWS before anything is saved.
+        """
+        reconfiguring = self.source == SOURCE_RECONFIGURE
+        entry = self._get_reconfigure_entry() if reconfiguring else None
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         if user_input is not None:
-            data = _clean(user_input)
-            account_id, errors, placeholders = await _async_validate(self.hass, data)
-            if account_id is not None:
-                await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(
-                    title=_title(account_id, data[CONF_REGION]), data=data
-                )
-        schema = probatio.Schema(
-            _credentials_fields()
-            | _connection_fields(
-                await self._regions(),
-                # After an error that points at the endpoint URL, keep the
-                # section that holds it open.
-                expanded=bool(user_input and _clean(user_input).get(CONF_ENDPOINT_URL)),
+            data = {**_clean(user_input), CONF_AUTH_METHOD: method}
+            account_id, errors, placeholders = await async_validate_input(
+                self.hass, data
             )
+            if account_id is not None:
+                data[CONF_KEY_ADDED_AT] = _key_added_at(entry, data)
+                if entry is None:
+                    await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
+                    self._abort_if_unique_id_configured()
+                    return self.async_create_entry(
+                        title=_title(account_id, data[CONF_REGION]), data=data
+                    )
+                return await self._async_finish_reconfigure(entry, account_id, data)
+        if user_input is not None:
+            shown: Mapping[str, Any] = _clean(user_input)
+        elif entry is not None and _method(entry.data) == method:
+            shown = entry.data
+        else:
+            shown = {}
+        schema = _credentials_schema(
+            method,
+            await self._regions(),
+            # After an error that points at the endpoint URL, and when the
+            # entry has one, keep the section that holds it open.
+            expanded=CONF_ENDPOINT_URL in shown,
         )
         return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
+            step_id=f"reconfigure_{method}" if reconfiguring else method,
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or _sectioned(shown)
+            ),
             errors=errors,
             description_placeholders=FORM_PLACEHOLDERS | placeholders,
+        )
+
+    async def _async_finish_reconfigure(
+        self, entry: ConfigEntry, account_id: str, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Save a reconfiguration of the same account."""
+        if entry.unique_id and not entry.unique_id.startswith(f"{account_id}_"):
+            return self.async_abort(reason="wrong_account")
+        unique_id = f"{account_id}_{data[CONF_REGION]}"
+        if unique_id != entry.unique_id:
+            await self.async_set_unique_id(unique_id)
+            self._abort_if_unique_id_configured()
+        return self._async_update_and_finish(
+            entry,
+            unique_id=unique_id,
+            title=_title(account_id, data[CONF_REGION]),
+            data=data,
         )
 
     async def async_step_reauth(
@@ -237,17 +347,18 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_reauth_confirm(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Check new keys; they must belong to the same account."""
+        """Check a new access key; it must reach the same account."""
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
         placeholders = {"title": entry.title}
         if user_input is not None:
             data = {**entry.data, **_clean(user_input)}
-            account_id, errors, extra = await _async_validate(self.hass, data)
+            account_id, errors, extra = await async_validate_input(self.hass, data)
             placeholders |= extra
             if account_id is not None:
                 await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
+                data[CONF_KEY_ADDED_AT] = _key_added_at(entry, data)
                 return self._async_update_and_finish(entry, data=data)
         return self.async_show_form(
             step_id="reauth_confirm",
@@ -259,44 +370,21 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             description_placeholders=placeholders,
         )
 
-    async def async_step_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Change region, endpoint or keys of the same account."""
-        entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        placeholders: dict[str, str] = {}
-        if user_input is not None:
-            data = _clean(user_input)
-            account_id, errors, placeholders = await _async_validate(self.hass, data)
-            if account_id is not None:
-                if entry.unique_id and not entry.unique_id.startswith(f"{account_id}_"):
-                    return self.async_abort(reason="wrong_account")
-                unique_id = f"{account_id}_{data[CONF_REGION]}"
-                if unique_id != entry.unique_id:
-                    await self.async_set_unique_id(unique_id)
-                    self._abort_if_unique_id_configured()
-                return self._async_update_and_finish(
-                    entry,
-                    unique_id=unique_id,
-                    title=_title(account_id, data[CONF_REGION]),
-                    data=data,
-                )
-        schema = probatio.Schema(
-            _credentials_fields()
-            | _connection_fields(
-                await self._regions(),
-                expanded=CONF_ENDPOINT_URL
-                in (_clean(user_input) if user_input else entry.data),
-            )
-        )
-        suggested = user_input or _sectioned(entry.data)
-        return self.async_show_form(
-            step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(schema, suggested),
-            errors=errors,
-            description_placeholders=FORM_PLACEHOLDERS | placeholders,
-        )
+
+def _method(data: Mapping[str, Any]) -> str:
+    """Return an entry's authentication method (1.x entries: an access key)."""
+    return str(data.get(CONF_AUTH_METHOD, AUTH_ACCESS_KEY))
+
+
+def _key_added_at(entry: ConfigEntry | None, data: Mapping[str, Any]) -> str:
+    """Return when the access key in ``data`` was entered: now, if it is new."""
+    if (
+        entry is not None
+        and entry.data.get(CONF_ACCESS_KEY_ID) == data[CONF_ACCESS_KEY_ID]
+        and CONF_KEY_ADDED_AT in entry.data
+    ):
+        return str(entry.data[CONF_KEY_ADDED_AT])
+    return dt_util.utcnow().isoformat()
 
 
 def _identity_options(inventory: Inventory | None) -> list[SelectOptionDict]:
@@ -421,6 +509,17 @@ class AwsSmsOptionsFlow(OptionsFlow):
                     CONF_DAILY_SEGMENT_CAP, default=DEFAULT_DAILY_SEGMENT_CAP
                 ): NumberSelector(
                     NumberSelectorConfig(min=0, step=1, mode=NumberSelectorMode.BOX)
+                ),
+                probatio.Required(
+                    CONF_KEY_ROTATION_DAYS, default=DEFAULT_KEY_ROTATION_DAYS
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=3650,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="d",
+                    )
                 ),
             }
         )

@@ -13,6 +13,15 @@ CONF_SECRET_ACCESS_KEY: Final = "secret_access_key"  # noqa: S105 - a key name
 CONF_REGION: Final = "region"
 CONF_ENDPOINT_URL: Final = "endpoint_url"
 CONF_ACCOUNT_ID: Final = "account_id"
+# How the entry authenticates: an access key, or a key that assumes a role.
+CONF_AUTH_METHOD: Final = "auth_method"
+AUTH_ACCESS_KEY: Final = "access_key"
+AUTH_ASSUME_ROLE: Final = "assume_role"
+CONF_ROLE_ARN: Final = "role_arn"
+CONF_EXTERNAL_ID: Final = "external_id"
+CONF_ROLE_SESSION_NAME: Final = "role_session_name"
+# When the current access key was entered (ISO 8601), for the rotation reminder.
+CONF_KEY_ADDED_AT: Final = "key_added_at"
 DEFAULT_REGION: Final = "us-east-1"
 
 # Options.
@@ -23,6 +32,11 @@ CONF_MAX_PRICE: Final = "max_price"
 CONF_TIME_TO_LIVE: Final = "time_to_live"
 CONF_MPS: Final = "messages_per_second"
 CONF_DAILY_SEGMENT_CAP: Final = "daily_segment_cap"
+# Days after which a repair issue asks to rotate the access key; 0: never.
+# AWS's IAM best practices: rotate access keys regularly; 90 days is the
+# figure of the project's IAM guide and of common compliance baselines.
+CONF_KEY_ROTATION_DAYS: Final = "key_rotation_days"
+DEFAULT_KEY_ROTATION_DAYS: Final = 90
 
 # The message types as the options and the action take them (selector keys
 # must be lower case), and AWS's name of each: the one place they map.
@@ -57,6 +71,7 @@ OPTIONAL_ACTIONS: Final = (
 ISSUE_MISSING_PERMISSIONS: Final = "missing_permissions"
 ISSUE_REQUIRED_PERMISSION: Final = "required_permission_denied"
 ISSUE_DAILY_CAP: Final = "daily_cap_reached"
+ISSUE_ROTATE_KEY: Final = "rotate_access_key"
 
 # Recipients are config subentries.
 SUBENTRY_RECIPIENT: Final = "recipient"

@@ -7,6 +7,7 @@ from homeassistant.components.diagnostics import async_redact_data
 
 from .const import (
     CONF_ACCESS_KEY_ID,
+    CONF_EXTERNAL_ID,
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
     CONF_SECRET_ACCESS_KEY,
@@ -20,7 +21,12 @@ if TYPE_CHECKING:
 
     from .models import AwsSmsConfigEntry
 
-TO_REDACT = {CONF_ACCESS_KEY_ID, CONF_SECRET_ACCESS_KEY, "phone_number"}
+TO_REDACT = {
+    CONF_ACCESS_KEY_ID,
+    CONF_SECRET_ACCESS_KEY,
+    CONF_EXTERNAL_ID,
+    "phone_number",
+}
 
 
 def _options(options: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Home Assistant glue shared by setup and the config flow."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.helpers import issue_registry as ir
@@ -16,12 +16,19 @@ from .api import (
     prepare_session,
 )
 from .const import (
+    AUTH_ACCESS_KEY,
+    AUTH_ASSUME_ROLE,
     CONF_ACCESS_KEY_ID,
+    CONF_AUTH_METHOD,
     CONF_ENDPOINT_URL,
+    CONF_EXTERNAL_ID,
     CONF_REGION,
+    CONF_ROLE_ARN,
+    CONF_ROLE_SESSION_NAME,
     CONF_SECRET_ACCESS_KEY,
     DOMAIN,
 )
+from .credentials import DEFAULT_SESSION_NAME, RoleSettings, entry_session, use_role
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -65,8 +72,13 @@ def async_update_entry_issue(
     entry: ConfigEntry,
     key: str,
     placeholders: dict[str, str] | None,
+    *,
+    fixable: bool = False,
 ) -> None:
-    """Raise the entry's repair issue ``key`` with ``placeholders``; None clears it."""
+    """Raise the entry's repair issue ``key`` with ``placeholders``; None clears it.
+
+    A fixable issue's repair flow gets the entry ID in its data.
+    """
     issue_id = f"{key}_{entry.entry_id}"
     if placeholders is None:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
@@ -75,7 +87,8 @@ def async_update_entry_issue(
         hass,
         DOMAIN,
         issue_id,
-        is_fixable=False,
+        is_fixable=fixable,
+        data={"entry_id": entry.entry_id} if fixable else None,
         severity=ir.IssueSeverity.WARNING,
         translation_key=key,
         translation_placeholders={"title": entry.title, **placeholders},
@@ -87,12 +100,21 @@ def credentials_from(data: Mapping[str, Any]) -> AwsCredentials:
     return AwsCredentials(data[CONF_ACCESS_KEY_ID], data[CONF_SECRET_ACCESS_KEY])
 
 
+def role_from(data: Mapping[str, Any]) -> RoleSettings:
+    """Return the role an entry's key assumes."""
+    return RoleSettings(
+        role_arn=data[CONF_ROLE_ARN],
+        external_id=data.get(CONF_EXTERNAL_ID) or None,
+        session_name=data.get(CONF_ROLE_SESSION_NAME) or DEFAULT_SESSION_NAME,
+    )
+
+
 async def async_connection(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> AwsConnection:
     """Return how to reach AWS for config entry data (or a form's input)."""
     context = await async_get_aws_context(hass)
-    return AwsConnection(
+    key = AwsConnection(
         session=context.session,
         http_session=async_get_clientsession(hass),
         credentials=credentials_from(data),
@@ -100,3 +122,9 @@ async def async_connection(
         endpoint_url=data.get(CONF_ENDPOINT_URL) or None,
         ssl_contexts=context.ssl_contexts,
     )
+    if data.get(CONF_AUTH_METHOD, AUTH_ACCESS_KEY) != AUTH_ASSUME_ROLE:
+        return key
+    # The role's credentials belong to a session of the entry's own.
+    session = await hass.async_add_executor_job(entry_session, context.session)
+    use_role(session, key, role_from(data))
+    return replace(key, session=session, credentials=None)

@@ -50,7 +50,13 @@ def test_set_up_and_send_through_the_rest_api(
     flow = real_hass.request(
         "POST", "/api/config/config_entries/flow", {"handler": "aws_eum_x"}
     )
-    assert flow["step_id"] == "user"
+    assert (flow["type"], flow["step_id"]) == ("menu", "user")
+    flow = real_hass.request(
+        "POST",
+        f"/api/config/config_entries/flow/{flow['flow_id']}",
+        {"next_step_id": "access_key"},
+    )
+    assert flow["step_id"] == "access_key"
     result = real_hass.request(
         "POST",
         f"/api/config/config_entries/flow/{flow['flow_id']}",

@@ -3,11 +3,16 @@
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.util.dt import utcnow
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.aws_eum_x.config_flow import AwsSmsConfigFlow
 from custom_components.aws_eum_x.const import (
+    AUTH_ACCESS_KEY,
     CONF_ACCESS_KEY_ID,
+    CONF_AUTH_METHOD,
+    CONF_KEY_ADDED_AT,
     CONF_ENDPOINT_URL,
     CONF_REGION,
     CONF_SECRET_ACCESS_KEY,
@@ -50,7 +55,10 @@ def config_entry(hass: HomeAssistant, emulator: Emulator) -> MockConfigEntry:
         domain=DOMAIN,
         title=TITLE,
         unique_id=UNIQUE_ID,
-        data=entry_data(emulator),
+        data=entry_data(emulator)
+        | {CONF_AUTH_METHOD: AUTH_ACCESS_KEY, CONF_KEY_ADDED_AT: utcnow().isoformat()},
+        # The current version: migrations are tested on their own.
+        minor_version=AwsSmsConfigFlow.MINOR_VERSION,
         # Fixed so that snapshots do not change from run to run.
         entry_id="01KAWSSMSENTRY0000000000000",
     )
@@ -66,3 +74,25 @@ async def loaded_entry(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     return config_entry
+
+
+async def start_user_flow(hass: HomeAssistant, method: str = "access_key") -> Any:
+    """Start adding an entry and pick the authentication method in the menu."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": "user"}
+    )
+    assert result["type"] == "menu"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": method}
+    )
+
+
+async def start_reconfigure_flow(
+    hass: HomeAssistant, entry: MockConfigEntry, method: str = "access_key"
+) -> Any:
+    """Start reconfiguring ``entry`` and pick the authentication method."""
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["type"] == "menu"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": f"reconfigure_{method}"}
+    )

@@ -3,15 +3,18 @@
 import socket
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.aws_eum_x.const import (
     CONF_ACCESS_KEY_ID,
+    CONF_AUTH_METHOD,
     CONF_CONFIGURATION_SET,
+    CONF_KEY_ADDED_AT,
+    CONF_KEY_ROTATION_DAYS,
     CONF_DAILY_SEGMENT_CAP,
     CONF_ENDPOINT_URL,
     CONF_MAX_PRICE,
@@ -31,7 +34,15 @@ from eum_emulator import (
     Emulator,
 )
 
-from .conftest import REGION, TITLE, UNIQUE_ID, entry_data, flow_input
+from .conftest import (
+    REGION,
+    TITLE,
+    UNIQUE_ID,
+    entry_data,
+    flow_input,
+    start_reconfigure_flow,
+    start_user_flow,
+)
 
 SECOND_KEY = "TESTKEYSECOND"
 SECOND_SECRET = "second-secret-EXAMPLEKEY"
@@ -61,9 +72,7 @@ def _free_port_url() -> str:
 
 
 async def _start_user_flow(hass: HomeAssistant) -> dict:
-    return await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
+    return await start_user_flow(hass)
 
 
 async def test_user_flow_creates_the_entry(
@@ -72,7 +81,7 @@ async def test_user_flow_creates_the_entry(
     """Valid keys create an entry named after the account and region."""
     result = await _start_user_flow(hass)
     assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "access_key"
     schema = result["data_schema"].schema
     assert schema["advanced"].options == {"collapsed": True}
     region_selector = next(v for k, v in schema.items() if k == CONF_REGION)
@@ -86,7 +95,9 @@ async def test_user_flow_creates_the_entry(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == TITLE
-    assert result["data"] == entry_data(emulator)
+    data = dict(result["data"])
+    assert dt_util.parse_datetime(data.pop(CONF_KEY_ADDED_AT)) is not None
+    assert data == entry_data(emulator) | {CONF_AUTH_METHOD: "access_key"}
     assert result["result"].unique_id == UNIQUE_ID
 
 
@@ -250,8 +261,8 @@ async def test_reconfigure_region_and_keys(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator
 ) -> None:
     """Moving to another region changes the unique ID and title."""
-    result = await loaded_entry.start_reconfigure_flow(hass)
-    assert result["step_id"] == "reconfigure"
+    result = await start_reconfigure_flow(hass, loaded_entry)
+    assert result["step_id"] == "reconfigure_access_key"
     # A stored endpoint opens the advanced section.
     assert result["data_schema"].schema["advanced"].options == {"collapsed": False}
     result = await hass.config_entries.flow.async_configure(
@@ -280,7 +291,7 @@ async def test_reconfigure_keeps_region_when_unchanged(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator
 ) -> None:
     """Reconfiguring the keys alone keeps the unique ID."""
-    result = await config_entry.start_reconfigure_flow(hass)
+    result = await start_reconfigure_flow(hass, config_entry)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         flow_input(
@@ -301,13 +312,13 @@ async def test_reconfigure_to_another_account_or_taken_region(
         unique_id="123456789012_eu-west-2",
         data=entry_data(emulator, **{CONF_REGION: "eu-west-2"}),
     ).add_to_hass(hass)
-    result = await config_entry.start_reconfigure_flow(hass)
+    result = await start_reconfigure_flow(hass, config_entry)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], flow_input(emulator, **{CONF_REGION: "eu-west-2"})
     )
     assert result["reason"] == "already_configured"
 
-    result = await config_entry.start_reconfigure_flow(hass)
+    result = await start_reconfigure_flow(hass, config_entry)
     with emulator.lock:
         emulator.state.account_id = "210987654321"
     result = await hass.config_entries.flow.async_configure(
@@ -388,6 +399,7 @@ async def test_options_flow_without_inventory(
         CONF_MESSAGE_TYPE: "promotional",
         CONF_CONFIGURATION_SET: "typed-by-hand",
         CONF_DAILY_SEGMENT_CAP: 0,
+        CONF_KEY_ROTATION_DAYS: 90,
         CONF_MPS: {},
     }
 

@@ -36,7 +36,8 @@ async def test_options_of_version_1_1_are_migrated(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert entry.minor_version == 2
+    assert entry.minor_version == 3
+    assert entry.data["auth_method"] == "access_key"
     assert entry.options == {CONF_MESSAGE_TYPE: "promotional", "daily_segment_cap": 5}
     await hass.services.async_call(
         DOMAIN,

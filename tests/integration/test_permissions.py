@@ -1,6 +1,6 @@
 """Required IAM actions: checked by the setup form, and fatal (not retried) at setup."""
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
@@ -16,7 +16,7 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import AccessKey, AccountState, Emulator
 
-from .conftest import entry_data, flow_input
+from .conftest import entry_data, flow_input, start_user_flow
 
 SECRET = "limited-secret-EXAMPLEKEY"
 # One key per required action, allowed every required action but that one.
@@ -45,9 +45,7 @@ async def test_the_form_names_every_missing_required_action(
     hass: HomeAssistant, emulator: Emulator, missing: str
 ) -> None:
     """Each required action is checked before the entry is saved."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
+    result = await start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         flow_input(
@@ -69,9 +67,7 @@ async def test_a_key_with_exactly_the_minimal_policy_is_accepted(
     emulator.state.access_keys.append(
         AccessKey("TESTKEYMINIMAL", SECRET, allowed_actions=list(REQUIRED_ACTIONS))
     )
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
+    result = await start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         flow_input(
@@ -121,9 +117,7 @@ async def test_a_sandbox_account_passes_the_send_check(
 ) -> None:
     """In the sandbox AWS refuses the DryRun's destination: IAM allowed it."""
     emulator.state.tier = "SANDBOX"
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_USER}
-    )
+    result = await start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], flow_input(emulator)
     )

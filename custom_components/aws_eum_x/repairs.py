@@ -1,0 +1,84 @@
+"""Repair flows: replacing an old access key from its rotation reminder."""
+
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.helpers.selector import (
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+from homeassistant.util import dt as dt_util
+import probatio
+
+from .config_flow import async_validate_input
+from .const import CONF_ACCESS_KEY_ID, CONF_KEY_ADDED_AT, CONF_SECRET_ACCESS_KEY
+from .rotation import key_age_days, mask_key_id
+
+if TYPE_CHECKING:
+    from homeassistant.components.repairs import RepairsFlowResult
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.core import HomeAssistant
+
+_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(CONF_ACCESS_KEY_ID): TextSelector(),
+        probatio.Required(CONF_SECRET_ACCESS_KEY): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD)
+        ),
+    }
+)
+
+
+class RotateAccessKeyFlow(RepairsFlow):
+    """Take a new access key; check it against AWS before dropping the old."""
+
+    def __init__(self, entry: ConfigEntry) -> None:
+        """Replace the key of ``entry``."""
+        self._entry = entry
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Ask for the new key and check it reaches the same account."""
+        entry = self._entry
+        errors: dict[str, str] = {}
+        placeholders = {
+            "key_id": mask_key_id(entry.data[CONF_ACCESS_KEY_ID]),
+            "days": str(key_age_days(entry, dt_util.utcnow())),
+        }
+        if user_input is not None:
+            new = {k: str(v).strip() for k, v in user_input.items()}
+            if new[CONF_ACCESS_KEY_ID] == entry.data[CONF_ACCESS_KEY_ID]:
+                errors["base"] = "same_key"
+            else:
+                data = {**entry.data, **new}
+                account_id, errors, extra = await async_validate_input(self.hass, data)
+                placeholders |= extra
+                if account_id is not None and not (entry.unique_id or "").startswith(
+                    f"{account_id}_"
+                ):
+                    errors["base"] = "wrong_account"
+                elif account_id is not None:
+                    data[CONF_KEY_ADDED_AT] = dt_util.utcnow().isoformat()
+                    # The update listener reloads the entry with the new key,
+                    # which checks its age again and clears this issue.
+                    self.hass.config_entries.async_update_entry(entry, data=data)
+                    return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="init",
+            data_schema=_SCHEMA,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
+) -> RepairsFlow:
+    """Return the repair flow of an issue this integration raised."""
+    entry_id = str((data or {})["entry_id"])
+    entry = hass.config_entries.async_get_entry(entry_id)
+    if entry is None:
+        raise ValueError(f"No config entry {entry_id} for issue {issue_id}")
+    return RotateAccessKeyFlow(entry)
