@@ -90,6 +90,10 @@ _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 AUTH_METHODS = [AUTH_ACCESS_KEY, AUTH_ASSUME_ROLE]
+# IAM's formats (IAM User Guide, "IAM identifiers" and the AssumeRole API
+# reference): a role ARN in any partition, a session name of 2-64 characters.
+ROLE_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+ROLE_SESSION_NAME_PATTERN = re.compile(r"[\w+=,.@-]{2,64}")
 
 
 def _credentials_fields() -> dict[Any, Any]:
@@ -287,9 +291,12 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             data = {**_clean(user_input), CONF_AUTH_METHOD: method}
-            account_id, errors, placeholders = await async_validate_input(
-                self.hass, data
-            )
+            errors = _form_errors(data)
+            account_id = None
+            if not errors:
+                account_id, errors, placeholders = await async_validate_input(
+                    self.hass, data
+                )
             if account_id is not None:
                 data[CONF_KEY_ADDED_AT] = _key_added_at(entry, data)
                 if entry is None:
@@ -369,6 +376,18 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             errors=errors,
             description_placeholders=placeholders,
         )
+
+
+def _form_errors(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return what is wrong with the input before AWS is asked anything."""
+    errors: dict[str, str] = {}
+    if data[CONF_AUTH_METHOD] == AUTH_ASSUME_ROLE:
+        if not ROLE_ARN_PATTERN.fullmatch(data[CONF_ROLE_ARN]):
+            errors[CONF_ROLE_ARN] = "invalid_role_arn"
+        name = data.get(CONF_ROLE_SESSION_NAME)
+        if name and not ROLE_SESSION_NAME_PATTERN.fullmatch(name):
+            errors[SECTION_ADVANCED] = "invalid_session_name"
+    return errors
 
 
 def _method(data: Mapping[str, Any]) -> str:

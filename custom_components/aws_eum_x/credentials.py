@@ -128,12 +128,17 @@ def assume_role_fetcher(
                     answer = await sts.assume_role(**params)
         except AwsAccessDeniedError as err:
             raise AwsAssumeRoleError(str(err), role) from err
-        except AwsRequestError as err:
-            raise AwsInvalidRoleError(str(err)) from err
         except AwsNotSentError:
             raise
         except AwsConnectionError as err:
             raise AwsNotSentError(str(err)) from err
+        except AwsRequestError as err:
+            raise AwsInvalidRoleError(str(err)) from err
+        except AwsSmsError as err:
+            if type(err) is not AwsSmsError:  # keys refused, throttled: as is
+                raise
+            # botocore's own validation of the request (ARN too short...).
+            raise AwsInvalidRoleError(str(err)) from err
         credentials = answer["Credentials"]
         return {
             "access_key": credentials["AccessKeyId"],

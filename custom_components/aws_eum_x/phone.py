@@ -38,9 +38,10 @@ def mask(number: str) -> str:
     return f"***{number[-4:]}" if len(number) > 4 else "***"  # noqa: PLR2004
 
 
-# A phone number inside free text (an AWS error message, a resource ID):
-# an optional +, then at least 7 digits, maybe split by spaces or dashes.
-_NUMBER_IN_TEXT = re.compile(r"\+?\d(?:[\d \-]{5,}\d)")
+# A phone number inside free text (an AWS error message, a resource ID): AWS
+# writes them in E.164, a + and at least 7 digits. Account IDs in ARNs have
+# no + and stay readable.
+_NUMBER_IN_TEXT = re.compile(r"\+\d(?:[\d \-]{5,}\d)")
 
 
 def mask_numbers_in(text: str) -> str:

@@ -40,6 +40,12 @@ class RotateAccessKeyFlow(RepairsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> RepairsFlowResult:
+        """Start at the form (the repairs API hands init the issue's data)."""
+        return await self.async_step_new_key()
+
+    async def async_step_new_key(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
         """Ask for the new key and check it reaches the same account."""
         entry = self._entry
         errors: dict[str, str] = {}
@@ -66,7 +72,7 @@ class RotateAccessKeyFlow(RepairsFlow):
                     self.hass.config_entries.async_update_entry(entry, data=data)
                     return self.async_create_entry(data={})
         return self.async_show_form(
-            step_id="init",
+            step_id="new_key",
             data_schema=_SCHEMA,
             errors=errors,
             description_placeholders=placeholders,

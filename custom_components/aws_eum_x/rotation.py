@@ -73,7 +73,10 @@ def async_check_key_age(hass: HomeAssistant, entry: ConfigEntry) -> None:
 @callback
 def async_track_key_age(hass: HomeAssistant, entry: ConfigEntry) -> CALLBACK_TYPE:
     """Check the key's age now and twice a day; return what stops it."""
+
+    @callback
+    def check(_now: datetime) -> None:
+        async_check_key_age(hass, entry)
+
     async_check_key_age(hass, entry)
-    return async_track_time_interval(
-        hass, lambda _: async_check_key_age(hass, entry), CHECK_INTERVAL
-    )
+    return async_track_time_interval(hass, check, CHECK_INTERVAL)
