@@ -5,8 +5,9 @@ at it with ``endpoint_url`` works, signatures and all. Use :class:`Emulator`
 from Python, or ``python -m eum_emulator`` from a shell.
 """
 
-from .errors import AwsError
+from .errors import AwsError, InboundError
 from .faults import Fault
+from .receiving import provision_receiving
 from .segments import count_segments
 from .server import Emulator, create_app
 from .service import OutboxMessage, SmsVoiceService
@@ -18,6 +19,7 @@ from .state import (
     AccessKey,
     AccountState,
     ConfigurationSet,
+    EventDestination,
     PhoneNumber,
     Pool,
     Role,
@@ -35,7 +37,9 @@ __all__ = [
     "AwsError",
     "ConfigurationSet",
     "Emulator",
+    "EventDestination",
     "Fault",
+    "InboundError",
     "OutboxMessage",
     "PhoneNumber",
     "Pool",
@@ -47,4 +51,5 @@ __all__ = [
     "StateError",
     "count_segments",
     "create_app",
+    "provision_receiving",
 ]

@@ -1,14 +1,22 @@
-"""Command line: ``python -m eum_emulator --host 127.0.0.1 --port 4566``."""
+"""Command line: ``python -m eum_emulator --host 127.0.0.1 --port 4566``.
+
+It serves until interrupted (Ctrl-C) or terminated (SIGTERM), and exits 0.
+"""
 
 import argparse
 import asyncio
 import contextlib
 import logging
 from pathlib import Path
+import signal
 import sys
+from typing import TYPE_CHECKING
 
 from .server import Emulator
 from .state import DEMO_ACCESS_KEY_ID, AccountState, StateError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -26,6 +34,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--verbose", action="store_true", help="log every call")
     return parser.parse_args(argv)
+
+
+async def _serve_until_terminated(
+    emulator: Emulator,
+    host: str,
+    port: int,
+    ready: Callable[[str], Awaitable[None]],
+) -> None:
+    """Serve; SIGTERM stops the emulator as cleanly as Ctrl-C does."""
+    task = asyncio.current_task()
+    assert task is not None  # noqa: S101 - asyncio.run runs this as a task
+    with contextlib.suppress(NotImplementedError):  # no signals on Windows
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await emulator.serve(host, port, ready)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             )
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(emulator.serve(args.host, args.port, ready))
+        asyncio.run(_serve_until_terminated(emulator, args.host, args.port, ready))
     return 0
 
 

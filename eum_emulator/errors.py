@@ -31,3 +31,18 @@ def validation_error(
 ) -> AwsError:
     """Return a ValidationException with its reason."""
     return AwsError("ValidationException", message, Reason=reason, **fields)
+
+
+class InboundError(ValueError):
+    """An inbound SMS the emulator cannot deliver to a two-way channel.
+
+    ``reason`` names why, in the words of the API's ValidationException
+    reasons where one fits (``TWO_WAY_NOT_ENABLED``,
+    ``TWO_WAY_CHANNEL_NOT_PRESENT``, ``TWO_WAY_TOPIC_NOT_PRESENT``), else
+    ``UNKNOWN_PHONE_NUMBER`` or ``INVALID_PARAMETER``.
+    """
+
+    def __init__(self, reason: str, message: str) -> None:
+        """Keep the reason and the message."""
+        super().__init__(message)
+        self.reason = reason

@@ -1,8 +1,16 @@
 """Faults the emulator injects into the next calls of an operation."""
 
+import asyncio
 from dataclasses import asdict, dataclass, field
 import threading
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from aiohttp import web
+
+from .errors import AwsError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 # error:             answer with an AWS error (``code``/``status``/``fields``),
 #                    without processing the request.
@@ -78,13 +86,55 @@ class FaultQueue:
         with self._lock:
             return list(self._faults)
 
-    def take(self, operation: str) -> Fault | None:
-        """Return the first fault for ``operation`` and use up one of its calls."""
+    def take(self, operation: str, *, wildcard: bool = True) -> Fault | None:
+        """Return the first fault for ``operation`` and use up one of its calls.
+
+        With ``wildcard`` false, a fault for every operation (``*``) does not
+        apply: only one that names ``operation``.
+        """
+        names = ("*", operation) if wildcard else (operation,)
         with self._lock:
             for fault in self._faults:
-                if fault.operation in ("*", operation):
+                if fault.operation in names:
                     fault.count -= 1
                     if fault.count == 0:
                         self._faults.remove(fault)
                     return fault
         return None
+
+
+def drop_connection(request: web.Request) -> web.Response:
+    """Close the client's connection without an answer."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    # aiohttp cannot write to an aborted transport; what we return is unseen.
+    return web.Response(status=599)
+
+
+async def apply_fault(
+    fault: Fault | None,
+    request: web.Request,
+    process: Callable[[], Awaitable[web.Response]],
+) -> web.Response:
+    """Run ``process`` as the fault says; without a fault, just run it.
+
+    Raises:
+        AwsError: The fault is an error: the request is not processed.
+    """
+    if fault is None:
+        return await process()
+    if fault.kind == "error":
+        code = fault.code or "InternalServerException"
+        raise AwsError(code, fault.message, status=fault.status, **fault.fields)
+    if fault.kind == "drop":
+        return drop_connection(request)
+    if fault.kind == "latency":
+        await asyncio.sleep(fault.delay)
+        return await process()
+    response = await process()
+    if fault.kind == "accept_then_drop":
+        return drop_connection(request)
+    # accept_then_delay: the work is done; the answer comes too late.
+    await asyncio.sleep(fault.delay)
+    return response

@@ -2,10 +2,12 @@
 
 ``POST /`` speaks the service's wire protocols: JSON 1.0 for
 ``pinpoint-sms-voice-v2`` (``X-Amz-Target: PinpointSMSVoiceV2.<Operation>``)
-and the Query protocol for STS. Paths under ``/_emulator/`` are the test
-and demo controls; they are not part of AWS and need no signature, except
-``/_emulator/container-credentials/<role>``, which stands in for the ECS
-container credentials endpoint and asks for its token as ECS does.
+and the Query protocol for STS. A request signed for ``sns``, ``sqs`` or
+``s3`` (any method and path) is checked at the same front door and answered
+by moto (see :mod:`eum_emulator.gateway`). Paths under ``/_emulator/`` are
+the test and demo controls; they are not part of AWS and need no signature,
+except ``/_emulator/container-credentials/<role>``, which stands in for the
+ECS container credentials endpoint and asks for its token as ECS does.
 """
 
 import asyncio
@@ -22,8 +24,11 @@ import uuid
 from aiohttp import web
 
 from . import sts
-from .errors import AwsError
-from .faults import Fault, FaultQueue
+from .errors import AwsError, InboundError
+from .faults import Fault, FaultQueue, apply_fault
+from .gateway import MOTO_SERVICES, MotoGateway, credential_service
+from .messaging import Messaging
+from .receiving import provision_receiving
 from .service import SIGNING_NAME, OutboxMessage, SmsVoiceService, service_regions
 from .sessions import DEFAULT_DURATION_SECONDS, active_sessions, issue_session
 from .sigv4 import Caller, authenticate
@@ -41,6 +46,8 @@ STS_ACTIONS = ("GetCallerIdentity", "AssumeRole")
 
 _SERVICE_KEY = web.AppKey("service", SmsVoiceService)
 _FAULTS_KEY = web.AppKey("faults", FaultQueue)
+_GATEWAY_KEY = web.AppKey("gateway", MotoGateway)
+_MESSAGING_KEY = web.AppKey("messaging", Messaging)
 
 
 def _json_response(status: int, body: dict[str, Any], request_id: str) -> web.Response:
@@ -50,39 +57,6 @@ def _json_response(status: int, body: dict[str, Any], request_id: str) -> web.Re
         content_type=JSON_CONTENT_TYPE,
         headers={"x-amzn-RequestId": request_id},
     )
-
-
-def _drop(request: web.Request) -> web.Response:
-    """Close the client's connection without an answer."""
-    transport = request.transport
-    if transport is not None:
-        transport.abort()
-    # aiohttp cannot write to an aborted transport; what we return is unseen.
-    return web.Response(status=599)
-
-
-async def _apply_fault(
-    fault: Fault | None,
-    request: web.Request,
-    process: Callable[[], web.Response],
-) -> web.Response:
-    """Run ``process`` as the fault says; without a fault, just run it."""
-    if fault is None:
-        return process()
-    if fault.kind == "error":
-        code = fault.code or "InternalServerException"
-        raise AwsError(code, fault.message, status=fault.status, **fault.fields)
-    if fault.kind == "drop":
-        return _drop(request)
-    if fault.kind == "latency":
-        await asyncio.sleep(fault.delay)
-        return process()
-    response = process()
-    if fault.kind == "accept_then_drop":
-        return _drop(request)
-    # accept_then_delay: the work is done; the answer comes too late.
-    await asyncio.sleep(fault.delay)
-    return response
 
 
 async def _authenticate(request: web.Request, body: bytes, service: str) -> Caller:
@@ -114,7 +88,7 @@ async def _serve_json(
             "SerializationException", "Could not parse the request body."
         ) from None
 
-    def process() -> web.Response:
+    async def process() -> web.Response:
         try:
             result = service.call(operation, params, caller)
         except AwsError as err:
@@ -123,7 +97,7 @@ async def _serve_json(
         return _json_response(HTTPStatus.OK, result, request_id)
 
     fault = request.app[_FAULTS_KEY].take(operation)
-    return await _apply_fault(fault, request, process)
+    return await apply_fault(fault, request, process)
 
 
 async def _handle_json(request: web.Request, target: str, body: bytes) -> web.Response:
@@ -149,7 +123,7 @@ async def _serve_query(
         )
     service = request.app[_SERVICE_KEY]
 
-    def process() -> web.Response:
+    async def process() -> web.Response:
         if action == "AssumeRole":
             with service.lock:
                 document = sts.assume_role(service.state, caller, form, request_id)
@@ -162,7 +136,7 @@ async def _serve_query(
         )
 
     fault = request.app[_FAULTS_KEY].take(action)
-    return await _apply_fault(fault, request, process)
+    return await apply_fault(fault, request, process)
 
 
 async def _handle_query(request: web.Request, body: bytes) -> web.Response:
@@ -180,8 +154,15 @@ async def _handle_query(request: web.Request, body: bytes) -> web.Response:
 
 
 async def handle_aws(request: web.Request) -> web.Response:
-    """Route a signed AWS request to its protocol."""
+    """Route a signed AWS request to its service and protocol."""
     body = await request.read()
+    service = credential_service(request.headers.get("Authorization"))
+    if service in MOTO_SERVICES:
+        return await request.app[_GATEWAY_KEY].handle(request, body, service)
+    if request.path != "/":
+        raise web.HTTPNotFound
+    if request.method != "POST":
+        raise web.HTTPMethodNotAllowed(request.method, ["POST"])
     target = request.headers.get("X-Amz-Target")
     if target is not None:
         return await _handle_json(request, target, body)
@@ -216,6 +197,7 @@ async def handle_faults(request: web.Request) -> web.Response:
 async def handle_health(request: web.Request) -> web.Response:
     """Say the emulator is up, which account it serves, and what it did."""
     service = request.app[_SERVICE_KEY]
+    messaging = request.app[_MESSAGING_KEY]
     with service.lock:
         return web.json_response(
             {
@@ -224,8 +206,47 @@ async def handle_health(request: web.Request) -> web.Response:
                 "messages": len(service.outbox),
                 "throttled": service.throttled,
                 "temporary_keys": active_sessions(service.state),
+                "moto_requests": request.app[_GATEWAY_KEY].requests,
+                "events_published": messaging.events_published,
+                "events_failed": messaging.events_failed,
+                "inbound_messages": messaging.inbound_messages,
+                "opted_out": len(service.state.opted_out),
             }
         )
+
+
+async def handle_inbound(request: web.Request) -> web.Response:
+    """Deliver an SMS "sent" to a two-way number, as AWS publishes it.
+
+    The body is JSON (whatever its Content-Type, so that a bare ``curl -d``
+    works): ``from``, ``to``, ``body`` and optionally ``reply_to_message_id``.
+    """
+    try:
+        raw = json.loads(await request.read())
+    except ValueError:
+        raw = None
+    if not isinstance(raw, dict):
+        return web.json_response(
+            {"error": "expected a JSON object", "reason": "INVALID_PARAMETER"},
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    try:
+        inbound_id = await request.app[_MESSAGING_KEY].receive(
+            raw.get("from", ""),
+            raw.get("to", ""),
+            raw.get("body", ""),
+            raw.get("reply_to_message_id"),
+        )
+    except InboundError as err:
+        status = (
+            HTTPStatus.NOT_FOUND
+            if err.reason == "UNKNOWN_PHONE_NUMBER"
+            else HTTPStatus.BAD_REQUEST
+        )
+        return web.json_response(
+            {"error": str(err), "reason": err.reason}, status=status
+        )
+    return web.json_response({"inbound_message_id": inbound_id})
 
 
 def _container_error(status: int, code: str, message: str) -> web.Response:
@@ -283,18 +304,47 @@ async def handle_container_credentials(request: web.Request) -> web.Response:
     )
 
 
-def create_app(service: SmsVoiceService, faults: FaultQueue) -> web.Application:
+async def _start_publishing(app: web.Application) -> None:
+    loop = asyncio.get_running_loop()
+    app[_GATEWAY_KEY].start(loop)
+    app[_MESSAGING_KEY].start(loop)
+
+
+async def _stop_publishing(app: web.Application) -> None:
+    # Before aiohttp waits for the requests in flight: end the long polls.
+    app[_GATEWAY_KEY].begin_shutdown()
+    await app[_MESSAGING_KEY].stop()
+
+
+async def _close_gateway(app: web.Application) -> None:
+    app[_GATEWAY_KEY].close()
+
+
+def create_app(
+    service: SmsVoiceService,
+    faults: FaultQueue,
+    gateway: MotoGateway | None = None,
+    messaging: Messaging | None = None,
+) -> web.Application:
     """Build the aiohttp application for one emulated account."""
-    app = web.Application(client_max_size=1024 * 1024)
+    gateway = gateway or MotoGateway(service, faults)
+    app = web.Application(client_max_size=16 * 1024 * 1024)
     app[_SERVICE_KEY] = service
     app[_FAULTS_KEY] = faults
-    app.router.add_post("/", handle_aws)
+    app[_GATEWAY_KEY] = gateway
+    app[_MESSAGING_KEY] = messaging or Messaging(service, gateway)
+    app.on_startup.append(_start_publishing)
+    app.on_shutdown.append(_stop_publishing)
+    app.on_cleanup.append(_close_gateway)
     app.router.add_route("*", "/_emulator/outbox", handle_outbox)
     app.router.add_route("*", "/_emulator/faults", handle_faults)
     app.router.add_get("/_emulator/health", handle_health)
+    app.router.add_post("/_emulator/inbound", handle_inbound)
     app.router.add_get(
         f"{CONTAINER_CREDENTIALS_PATH}/{{role}}", handle_container_credentials
     )
+    # Last: every other path is AWS's (S3 objects, SQS queue URLs).
+    app.router.add_route("*", "/{tail:.*}", handle_aws)
     return app
 
 
@@ -303,6 +353,8 @@ class Emulator:
 
     Running in its own thread and event loop, it answers like a remote
     service: a test that blocks or slows its own loop does not slow it.
+    SNS, SQS and S3 are moto's, on the same URL; moto's state is cleared
+    when an emulator starts and stops (see :mod:`eum_emulator.gateway`).
     """
 
     def __init__(self, state: AccountState | None = None) -> None:
@@ -314,10 +366,15 @@ class Emulator:
         service_regions()
         sts.sts_regions()
         self.faults = FaultQueue()
+        self.gateway = MotoGateway(self.service, self.faults)
+        self.messaging = Messaging(self.service, self.gateway)
+        self.service.topic_exists = self.gateway.topic_exists
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._url: str | None = None
+        # The loop serving requests: start()'s own, or serve()'s caller's.
+        self._serving_loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def state(self) -> AccountState:
@@ -372,8 +429,73 @@ class Emulator:
         self.faults.add(fault)
         return fault
 
+    def receive_sms(
+        self,
+        from_number: str,
+        to_number: str,
+        body: str,
+        reply_to_message_id: str | None = None,
+    ) -> str:
+        """Deliver an SMS a customer sends to one of the account's numbers.
+
+        It is published, in AWS's two-way payload, to the SNS topic that is
+        the number's two-way channel. An opt-out keyword (STOP ...) opts the
+        sender out and START or UNSTOP opts it back in, unless the number
+        manages its opt-outs itself. It waits for the emulator's loop: call
+        it from any thread but that one.
+
+        Args:
+            from_number: The customer's number (E.164).
+            to_number: The account's two-way number (E.164, ID or ARN).
+            body: The message text.
+            reply_to_message_id: The ``previousPublishedMessageId``; by
+                default the ID of the last message sent from ``to_number``
+                to ``from_number``, if any.
+
+        Returns:
+            The inbound message ID.
+
+        Raises:
+            InboundError: The number is unknown, two-way is off, or it has
+                no existing SNS topic as its channel.
+            RuntimeError: The emulator is not running.
+        """
+        loop = self._serving_loop
+        if loop is None:
+            raise RuntimeError("The emulator is not running")
+        return asyncio.run_coroutine_threadsafe(
+            self.messaging.receive(from_number, to_number, body, reply_to_message_id),
+            loop,
+        ).result()
+
+    def provision_receiving(self, region: str = "us-east-1") -> dict[str, str]:
+        """Create what docs/aws/receiving.yaml creates, in the emulator.
+
+        See :func:`eum_emulator.receiving.provision_receiving`; it signs with
+        the account's first long-term key that may call everything. Blocks:
+        call it from a thread other than the emulator's.
+        """
+        with self.service.lock:
+            key = next(
+                (
+                    k
+                    for k in self.service.state.access_keys
+                    if k.session_token is None and k.allowed_actions is None
+                ),
+                None,
+            )
+        if key is None:
+            raise RuntimeError("The account has no key that may call everything")
+        return provision_receiving(
+            self.url,
+            region=region,
+            access_key_id=key.access_key_id,
+            secret_access_key=key.secret_access_key,
+        )
+
     async def _start(self, host: str, port: int) -> web.AppRunner:
-        runner = web.AppRunner(create_app(self.service, self.faults), access_log=None)
+        app = create_app(self.service, self.faults, self.gateway, self.messaging)
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, port).start()
@@ -382,6 +504,7 @@ class Emulator:
             raise
         bound_port = runner.addresses[0][1]
         self._url = f"http://{host}:{bound_port}"
+        self._serving_loop = asyncio.get_running_loop()
         return runner
 
     async def serve(
@@ -398,6 +521,7 @@ class Emulator:
             await asyncio.Event().wait()
         finally:
             await runner.cleanup()
+            self._serving_loop = None
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Start serving from a background thread; return the endpoint URL."""
@@ -425,6 +549,7 @@ class Emulator:
         loop.close()
         self._loop = self._thread = None
         self._url = None
+        self._serving_loop = None
 
     def stop(self) -> None:
         """Stop serving and release the port."""

@@ -19,13 +19,24 @@ import uuid
 
 import botocore.session
 
-from .errors import AwsError, validation_error
+from .delivery import (
+    OPT_IN_KEYWORDS,
+    OPT_OUT_KEYWORDS,
+    PlannedDelivery,
+    SentMessage,
+    inbound_payload,
+    keyword_of,
+)
+from .errors import AwsError, InboundError, validation_error
 from .segments import count_segments
+from .simulator import delivery_outcome, is_simulator_number
 from .state import (
+    _E164_RE,
     CALLING_CODES,
     DRY_RUN_MPS,
     AccountState,
     ConfigurationSet,
+    EventDestination,
     PhoneNumber,
     Pool,
     SenderId,
@@ -43,6 +54,13 @@ if TYPE_CHECKING:
 SERVICE_NAME = "pinpoint-sms-voice-v2"
 SIGNING_NAME = "sms-voice"
 DEFAULT_PAGE_SIZE = 100
+# CreateEventDestination: "Each configuration set can contain between 0 and
+# 5 event destinations" (the API reference, as botocore's model quotes it).
+MAX_EVENT_DESTINATIONS = 5
+_DESTINATION_KINDS = (
+    ("CloudWatchLogsDestination", "cloud_watch_logs_destination"),
+    ("KinesisFirehoseDestination", "kinesis_firehose_destination"),
+)
 
 type Params = dict[str, Any]
 type Result = dict[str, Any]
@@ -62,6 +80,15 @@ def service_regions() -> frozenset[str]:
     regions = set(session.get_available_regions(SERVICE_NAME))
     regions.update(session.get_available_regions(SERVICE_NAME, "aws-us-gov"))
     return frozenset(regions)
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """An SMS a customer sent to a two-way number: what to publish, and where."""
+
+    inbound_message_id: str
+    topic_arn: str
+    payload: str
 
 
 @dataclass
@@ -194,6 +221,12 @@ class SmsVoiceService:
         # Sends refused with ThrottlingException, to check clients' pacing.
         self.throttled = 0
         self.lock = threading.RLock()
+        # Told of every accepted message that has events to publish; the
+        # server publishes them (after the answer, from its own loop).
+        self.delivery_listener: Callable[[PlannedDelivery], None] | None = None
+        # Answers whether an SNS topic exists, for UpdatePhoneNumber's check
+        # of a two-way channel; None: every topic exists.
+        self.topic_exists: Callable[[str], bool] | None = None
         self._clock = clock
         self._buckets: dict[tuple[str, bool], TokenBucket] = {}
         self._operations: dict[str, Callable[[Params, Caller], Result]] = {
@@ -204,6 +237,13 @@ class SmsVoiceService:
             "DescribeAccountAttributes": self.describe_account_attributes,
             "DescribeSpendLimits": self.describe_spend_limits,
             "DescribeConfigurationSets": self.describe_configuration_sets,
+            "UpdatePhoneNumber": self.update_phone_number,
+            "UpdatePool": self.update_pool,
+            "CreateConfigurationSet": self.create_configuration_set,
+            "DeleteConfigurationSet": self.delete_configuration_set,
+            "CreateEventDestination": self.create_event_destination,
+            "UpdateEventDestination": self.update_event_destination,
+            "DeleteEventDestination": self.delete_event_destination,
         }
 
     # -- dispatch -----------------------------------------------------------
@@ -277,15 +317,7 @@ class SmsVoiceService:
 
     def phone_number_info(self, number: PhoneNumber, caller: Caller) -> Result:
         """Return PhoneNumberInformation for a number."""
-        pool = next(
-            (
-                p
-                for p in self.state.pools
-                if number.phone_number in p.members
-                or number.phone_number_id in p.members
-            ),
-            None,
-        )
+        pool = self._pool_of(number)
         info: Result = {
             "PhoneNumberArn": self._arn(
                 caller, f"phone-number/{number.phone_number_id}"
@@ -305,6 +337,7 @@ class SmsVoiceService:
             "DeletionProtectionEnabled": number.deletion_protection_enabled,
             "CreatedTimestamp": _timestamp(number.created),
         }
+        info.update(_two_way_channel(number))
         if pool is not None:
             info["PoolId"] = pool.pool_id
         if number.registration_id:
@@ -338,7 +371,7 @@ class SmsVoiceService:
                 "deletion-protection-enabled": lambda n: _flag(
                     n.deletion_protection_enabled
                 ),
-                "two-way-channel-arn": lambda n: [],
+                "two-way-channel-arn": lambda n: _present(n.two_way_channel_arn),
             },
         )
         items = [self.phone_number_info(n, caller) for n in numbers]
@@ -411,7 +444,7 @@ class SmsVoiceService:
             "SharedRoutesEnabled": pool.shared_routes_enabled,
             "DeletionProtectionEnabled": pool.deletion_protection_enabled,
             "CreatedTimestamp": _timestamp(pool.created),
-        }
+        } | _two_way_channel(pool)
 
     def describe_pools(self, params: Params, caller: Caller) -> Result:
         """DescribePools."""
@@ -435,7 +468,7 @@ class SmsVoiceService:
                 "deletion-protection-enabled": lambda p: _flag(
                     p.deletion_protection_enabled
                 ),
-                "two-way-channel-arn": lambda p: [],
+                "two-way-channel-arn": lambda p: _present(p.two_way_channel_arn),
             },
         )
         items = [self.pool_info(p, caller) for p in pools]
@@ -453,8 +486,12 @@ class SmsVoiceService:
             sets,
             params.get("Filters", []),
             {
-                "event-destination-name": lambda c: [],
-                "matching-event-types": lambda c: [],
+                "event-destination-name": lambda c: [
+                    d.name for d in c.event_destinations
+                ],
+                "matching-event-types": lambda c: [
+                    t for d in c.event_destinations for t in d.matching_event_types
+                ],
                 "default-message-type": lambda c: [c.default_message_type or ""],
                 "default-sender-id": lambda c: [c.default_sender_id or ""],
                 "default-message-feedback-enabled": lambda c: ["false"],
@@ -474,7 +511,9 @@ class SmsVoiceService:
                 caller, f"configuration-set/{config_set.name}"
             ),
             "ConfigurationSetName": config_set.name,
-            "EventDestinations": [],
+            "EventDestinations": [
+                _event_destination_info(d) for d in config_set.event_destinations
+            ],
             "CreatedTimestamp": _timestamp(config_set.created),
         }
         if config_set.default_message_type:
@@ -654,9 +693,12 @@ class SmsVoiceService:
                 ResourceType="opted-out-number",
                 ResourceId=destination,
             )
+        # Simulator numbers may be texted from the sandbox without verifying
+        # them (simulator.PINPOINT_SIMULATOR_URL).
         if (
             self.state.tier == "SANDBOX"
             and destination not in self.state.verified_destinations
+            and not is_simulator_number(destination)
         ):
             raise AwsError(
                 "ConflictException",
@@ -695,11 +737,12 @@ class SmsVoiceService:
         message_id = str(uuid.uuid4())
         if not dry_run:
             spend.spent += cost
+        sent_at = datetime.now(UTC)
         self.outbox.append(
             OutboxMessage(
                 message_id=message_id,
                 operation="SendTextMessage",
-                time=datetime.now(UTC).isoformat(),
+                time=sent_at.isoformat(),
                 origination_identity=params.get("OriginationIdentity"),
                 origin=_origin_key(origin),
                 destination=destination,
@@ -714,7 +757,429 @@ class SmsVoiceService:
                 parameters=dict(params),
             )
         )
+        if not dry_run and config_set is not None:
+            self._plan_delivery(
+                config_set,
+                SentMessage(
+                    message_id=message_id,
+                    origination=_origin_key(origin),
+                    destination=destination,
+                    iso_country_code=country,
+                    international=not _same_calling_code(
+                        origin.iso_country_code, country
+                    ),
+                    request_time=sent_at,
+                    encoding=encoding,
+                    message_type=message_type,
+                    parts=segments,
+                    price=round(cost, 6),
+                    context=dict(params.get("Context", {})),
+                ),
+            )
         return {"MessageId": message_id}
+
+    def _plan_delivery(
+        self, config_set: ConfigurationSet, message: SentMessage
+    ) -> None:
+        """Hand the message's events to the listener, if anyone wants them."""
+        topics = tuple(
+            (d.sns_topic_arn, tuple(d.matching_event_types))
+            for d in config_set.event_destinations
+            if d.enabled and d.sns_topic_arn
+        )
+        if not topics or self.delivery_listener is None:
+            return
+        self.delivery_listener(
+            PlannedDelivery(
+                message=message,
+                final_event_type=delivery_outcome(
+                    message.destination, self.state.delivery_outcomes
+                ),
+                topics=topics,
+                delay_seconds=self.state.delivery_delay_seconds,
+            )
+        )
+
+    # -- two-way and opt-out settings ------------------------------------------
+
+    def _find_number_or_raise(self, ref: str) -> PhoneNumber:
+        number = self.state.find_phone_number(ref)
+        if number is None:
+            raise _not_found("phone-number", ref)
+        return number
+
+    def _check_two_way(
+        self, params: Params, current: PhoneNumber | Pool
+    ) -> tuple[bool, str | None]:
+        """Return the two-way setting the update leaves, or raise why it cannot."""
+        enabled = params.get("TwoWayEnabled", current.two_way_enabled)
+        channel = params.get("TwoWayChannelArn", current.two_way_channel_arn)
+        if params.get("TwoWayEnabled") and not channel:
+            raise validation_error(
+                "A two-way channel ARN is required to enable two-way messaging.",
+                reason="TWO_WAY_CHANNEL_NOT_PRESENT",
+            )
+        arn = params.get("TwoWayChannelArn")
+        if (
+            arn is not None
+            and arn.startswith("arn:aws:sns:")
+            and self.topic_exists is not None
+            and not self.topic_exists(arn)
+        ):
+            raise validation_error(
+                f"The SNS topic {arn} does not exist.",
+                reason="TWO_WAY_TOPIC_NOT_PRESENT",
+            )
+        return bool(enabled), channel
+
+    def _check_opt_out_list(self, params: Params) -> str | None:
+        name: str | None = params.get("OptOutListName")
+        if name is None:
+            return None
+        # Opt-out lists are not modelled; the ones in use exist, and Default.
+        known = {"Default"}
+        known.update(n.opt_out_list_name for n in self.state.phone_numbers)
+        known.update(p.opt_out_list_name for p in self.state.pools)
+        short = name.rsplit(":opt-out-list/", 1)[-1]
+        if short not in known:
+            raise _not_found("opt-out-list", name)
+        return short
+
+    def _apply_number_settings(
+        self,
+        target: PhoneNumber | Pool,
+        params: Params,
+        two_way: tuple[bool, str | None],
+    ) -> None:
+        target.two_way_enabled, target.two_way_channel_arn = two_way
+        if "TwoWayChannelRole" in params:
+            target.two_way_channel_role = params["TwoWayChannelRole"]
+        if "SelfManagedOptOutsEnabled" in params:
+            target.self_managed_opt_outs_enabled = params["SelfManagedOptOutsEnabled"]
+        if (opt_out_list := self._check_opt_out_list(params)) is not None:
+            target.opt_out_list_name = opt_out_list
+        if "DeletionProtectionEnabled" in params:
+            target.deletion_protection_enabled = params["DeletionProtectionEnabled"]
+
+    def update_phone_number(self, params: Params, caller: Caller) -> Result:
+        """UpdatePhoneNumber.
+
+        "If the origination phone number is associated with a pool, an error
+        is returned": set a pooled number's two-way and opt-out settings on
+        its pool (UpdatePool), which the emulator copies to its members.
+        """
+        number = self._find_number_or_raise(params["PhoneNumberId"])
+        pool = self._pool_of(number)
+        if pool is not None:
+            raise AwsError(
+                "ConflictException",
+                f"Phone number {number.phone_number_id} is associated with pool "
+                f"{pool.pool_id}; update the pool instead.",
+                Reason="PHONE_NUMBER_ASSOCIATED_TO_POOL",
+                ResourceType="phone-number",
+                ResourceId=number.phone_number_id,
+            )
+        two_way = self._check_two_way(params, number)
+        self._check_opt_out_list(params)
+        self._apply_number_settings(number, params, two_way)
+        if "InternationalSendingEnabled" in params:
+            number.international_sending_enabled = params["InternationalSendingEnabled"]
+        return self.phone_number_info(number, caller)
+
+    def update_pool(self, params: Params, caller: Caller) -> Result:
+        """UpdatePool: its two-way and opt-out settings reach its numbers.
+
+        AWS refuses to add a number to a pool whose two-way or opt-out
+        settings differ (TWO_WAY_CONFIG_MISMATCH, OPT_OUT_LIST_MISMATCH,
+        SELF_MANAGED_OPT_OUTS_MISMATCH), so the members share the pool's.
+        """
+        pool = self.state.find_pool(params["PoolId"])
+        if pool is None:
+            raise _not_found("pool", params["PoolId"])
+        two_way = self._check_two_way(params, pool)
+        self._check_opt_out_list(params)
+        self._apply_number_settings(pool, params, two_way)
+        if "SharedRoutesEnabled" in params:
+            pool.shared_routes_enabled = params["SharedRoutesEnabled"]
+        shared: Params = {
+            key: params[key]
+            for key in ("TwoWayChannelRole", "SelfManagedOptOutsEnabled")
+            if key in params
+        }
+        if "OptOutListName" in params:
+            shared["OptOutListName"] = pool.opt_out_list_name
+        for member in pool.members:
+            if (number := self.state.find_phone_number(member)) is not None:
+                self._apply_number_settings(
+                    number, shared, (pool.two_way_enabled, pool.two_way_channel_arn)
+                )
+        return self.pool_info(pool, caller)
+
+    def _pool_of(self, number: PhoneNumber) -> Pool | None:
+        return next(
+            (
+                p
+                for p in self.state.pools
+                if number.phone_number in p.members
+                or number.phone_number_id in p.members
+            ),
+            None,
+        )
+
+    # -- configuration sets and event destinations -----------------------------
+
+    def _find_config_set_or_raise(self, ref: str) -> ConfigurationSet:
+        config_set = self.state.find_configuration_set(ref)
+        if config_set is None:
+            raise _not_found("configuration-set", ref)
+        return config_set
+
+    def create_configuration_set(self, params: Params, caller: Caller) -> Result:
+        """CreateConfigurationSet."""
+        name = params["ConfigurationSetName"]
+        if self.state.find_configuration_set(name) is not None:
+            raise AwsError(
+                "ConflictException",
+                f"Configuration set {name} already exists.",
+                Reason="RESOURCE_ALREADY_EXISTS",
+                ResourceType="configuration-set",
+                ResourceId=name,
+            )
+        config_set = ConfigurationSet(
+            name=name,
+            tags=[dict(tag) for tag in params.get("Tags", [])],
+            created=datetime.now(UTC),
+        )
+        self.state.configuration_sets.append(config_set)
+        return {
+            "ConfigurationSetArn": self._arn(caller, f"configuration-set/{name}"),
+            "ConfigurationSetName": name,
+            "Tags": config_set.tags,
+            "CreatedTimestamp": _timestamp(config_set.created),
+        }
+
+    def delete_configuration_set(self, params: Params, caller: Caller) -> Result:
+        """DeleteConfigurationSet: answers with what was deleted."""
+        config_set = self._find_config_set_or_raise(params["ConfigurationSetName"])
+        self.state.configuration_sets.remove(config_set)
+        return self._configuration_set_info(config_set, caller)
+
+    def _destination_from(
+        self, params: Params, name: str, current: EventDestination | None = None
+    ) -> EventDestination:
+        """Build the event destination a Create/Update request describes."""
+        given = [key for key, _ in _DESTINATION_KINDS if key in params]
+        if "SnsDestination" in params:
+            given.append("SnsDestination")
+        if len(given) > 1:
+            raise validation_error(
+                "Only one of CloudWatchLogsDestination, KinesisFirehoseDestination "
+                "and SnsDestination may be given.",
+                reason="PARAMETERS_CANNOT_BE_USED_TOGETHER",
+            )
+        if not given and current is None:
+            raise validation_error(
+                "An event destination must be provided: CloudWatchLogsDestination, "
+                "KinesisFirehoseDestination or SnsDestination.",
+                reason="MISSING_PARAMETER",
+            )
+        types = params.get("MatchingEventTypes")
+        if types is not None and "TEXT_SENT" in types:
+            raise validation_error(
+                "The TEXT_SENT event type is not supported.",
+                reason="INVALID_PARAMETER",
+            )
+        destination = current or EventDestination(name=name, matching_event_types=[])
+        if types is not None:
+            destination.matching_event_types = list(types)
+        if "Enabled" in params:
+            destination.enabled = params["Enabled"]
+        if given:
+            destination.sns_topic_arn = None
+            destination.cloud_watch_logs_destination = None
+            destination.kinesis_firehose_destination = None
+            if "SnsDestination" in params:
+                destination.sns_topic_arn = params["SnsDestination"]["TopicArn"]
+            for key, attribute in _DESTINATION_KINDS:
+                if key in params:
+                    setattr(destination, attribute, dict(params[key]))
+        return destination
+
+    def create_event_destination(self, params: Params, caller: Caller) -> Result:
+        """CreateEventDestination (enabled on creation, as in AWS)."""
+        config_set = self._find_config_set_or_raise(params["ConfigurationSetName"])
+        name = params["EventDestinationName"]
+        if config_set.find_event_destination(name) is not None:
+            raise AwsError(
+                "ConflictException",
+                f"Event destination {name} already exists.",
+                Reason="RESOURCE_ALREADY_EXISTS",
+                ResourceType="event-destination",
+                ResourceId=name,
+            )
+        if len(config_set.event_destinations) >= MAX_EVENT_DESTINATIONS:
+            raise AwsError(
+                "ServiceQuotaExceededException",
+                f"A configuration set can have at most {MAX_EVENT_DESTINATIONS} "
+                "event destinations.",
+                Reason="EVENT_DESTINATIONS_PER_CONFIGURATION_SET",
+            )
+        destination = self._destination_from(params, name)
+        config_set.event_destinations.append(destination)
+        return self._event_destination_result(config_set, destination, caller)
+
+    def _existing_destination(
+        self, params: Params
+    ) -> tuple[ConfigurationSet, EventDestination]:
+        config_set = self._find_config_set_or_raise(params["ConfigurationSetName"])
+        name = params["EventDestinationName"]
+        destination = config_set.find_event_destination(name)
+        if destination is None:
+            raise _not_found("event-destination", name)
+        return config_set, destination
+
+    def update_event_destination(self, params: Params, caller: Caller) -> Result:
+        """UpdateEventDestination: what is given replaces what was."""
+        config_set, destination = self._existing_destination(params)
+        self._destination_from(params, destination.name, destination)
+        return self._event_destination_result(config_set, destination, caller)
+
+    def delete_event_destination(self, params: Params, caller: Caller) -> Result:
+        """DeleteEventDestination: answers with what was deleted."""
+        config_set, destination = self._existing_destination(params)
+        config_set.event_destinations.remove(destination)
+        return self._event_destination_result(config_set, destination, caller)
+
+    def _event_destination_result(
+        self,
+        config_set: ConfigurationSet,
+        destination: EventDestination,
+        caller: Caller,
+    ) -> Result:
+        return {
+            "ConfigurationSetArn": self._arn(
+                caller, f"configuration-set/{config_set.name}"
+            ),
+            "ConfigurationSetName": config_set.name,
+            "EventDestination": _event_destination_info(destination),
+        }
+
+    # -- inbound SMS ------------------------------------------------------------
+
+    def receive_inbound(
+        self,
+        from_number: str,
+        to_number: str,
+        body: str,
+        reply_to_message_id: str | None = None,
+    ) -> InboundSms:
+        """Take an SMS a customer sent to ``to_number``; return what to publish.
+
+        A STOP-like keyword adds the sender to the opted-out numbers, and
+        START or UNSTOP removes it, unless the number manages its opt-outs
+        itself (SelfManagedOptOutsEnabled).
+
+        Raises:
+            InboundError: The number is not the account's, has no two-way
+                channel, or the message is not one a phone could send.
+        """
+        if not isinstance(from_number, str) or not _E164_RE.fullmatch(from_number):
+            raise InboundError(
+                "INVALID_PARAMETER", "from must be an E.164 phone number"
+            )
+        if not isinstance(body, str):
+            raise InboundError("INVALID_PARAMETER", "body must be text")
+        if reply_to_message_id is not None and not isinstance(reply_to_message_id, str):
+            raise InboundError("INVALID_PARAMETER", "reply_to_message_id must be text")
+        with self.lock:
+            number = self.state.find_phone_number(str(to_number))
+            if number is None:
+                raise InboundError(
+                    "UNKNOWN_PHONE_NUMBER",
+                    f"{to_number} is not a phone number of the account",
+                )
+            if not number.two_way_enabled:
+                raise InboundError(
+                    "TWO_WAY_NOT_ENABLED",
+                    f"two-way messaging is not enabled on {number.phone_number}",
+                )
+            channel = number.two_way_channel_arn
+            if not channel or not channel.startswith("arn:aws:sns:"):
+                raise InboundError(
+                    "TWO_WAY_CHANNEL_NOT_PRESENT",
+                    f"{number.phone_number} has no SNS topic as its two-way channel",
+                )
+            keyword = keyword_of(body)
+            if not number.self_managed_opt_outs_enabled:
+                opted_out = self.state.opted_out
+                if keyword in OPT_OUT_KEYWORDS and from_number not in opted_out:
+                    opted_out.append(from_number)
+                elif keyword in OPT_IN_KEYWORDS and from_number in opted_out:
+                    opted_out.remove(from_number)
+            previous = reply_to_message_id or next(
+                (
+                    m.message_id
+                    for m in reversed(self.outbox)
+                    if m.origin == number.phone_number
+                    and m.destination == from_number
+                    and not m.dry_run
+                ),
+                None,
+            )
+            inbound_id = str(uuid.uuid4())
+            return InboundSms(
+                inbound_message_id=inbound_id,
+                topic_arn=channel,
+                payload=inbound_payload(
+                    from_number=from_number,
+                    to_number=number.phone_number,
+                    body=body,
+                    inbound_message_id=inbound_id,
+                    account_id=self.state.account_id,
+                    previous_message_id=previous,
+                ),
+            )
+
+
+def _not_found(resource_type: str, ref: str) -> AwsError:
+    return AwsError(
+        "ResourceNotFoundException",
+        f"Resource {ref} of type {resource_type} was not found.",
+        ResourceType=resource_type,
+        ResourceId=ref,
+    )
+
+
+def _present(value: str | None) -> list[str]:
+    return [] if value is None else [value]
+
+
+def _two_way_channel(item: PhoneNumber | Pool) -> Result:
+    info: Result = {}
+    if item.two_way_channel_arn is not None:
+        info["TwoWayChannelArn"] = item.two_way_channel_arn
+    if item.two_way_channel_role is not None:
+        info["TwoWayChannelRole"] = item.two_way_channel_role
+    return info
+
+
+def _event_destination_info(destination: EventDestination) -> Result:
+    info: Result = {
+        "EventDestinationName": destination.name,
+        "Enabled": destination.enabled,
+        "MatchingEventTypes": list(destination.matching_event_types),
+    }
+    if destination.sns_topic_arn is not None:
+        info["SnsDestination"] = {"TopicArn": destination.sns_topic_arn}
+    if destination.cloud_watch_logs_destination is not None:
+        info["CloudWatchLogsDestination"] = dict(
+            destination.cloud_watch_logs_destination
+        )
+    if destination.kinesis_firehose_destination is not None:
+        info["KinesisFirehoseDestination"] = dict(
+            destination.kinesis_firehose_destination
+        )
+    return info
 
 
 def _origin_key(origin: PhoneNumber | SenderId) -> str:

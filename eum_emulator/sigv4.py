@@ -11,7 +11,7 @@ import hmac
 import re
 from typing import TYPE_CHECKING
 
-from botocore.auth import SigV4Auth
+from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
@@ -168,7 +168,9 @@ def authenticate(
         data=body,
     )
     request.context["timestamp"] = amz_date
-    signer = SigV4Auth(
+    # S3 signs the path as sent, without normalising or encoding it again.
+    signer_class = S3SigV4Auth if service == "s3" else SigV4Auth
+    signer = signer_class(
         Credentials(key.access_key_id, key.secret_access_key, token),
         service,
         match["region"],

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 import yaml
 
+from .simulator import TEXT_EVENT_TYPES
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -76,6 +78,7 @@ ROLE_ARN_RE = re.compile(
     r"(?P<path>/(?:[\w+=,.@-]+/)*)(?P<name>[\w+=,.@-]{1,64})"
 )
 _ACCOUNT_ID_RE = re.compile(r"\d{12}")
+_E164_RE = re.compile(r"\+[1-9]\d{1,18}")
 MIN_MAX_SESSION_DURATION = 3600
 MAX_MAX_SESSION_DURATION = 43200
 
@@ -167,6 +170,9 @@ class PhoneNumber:
     status: str = "ACTIVE"
     monthly_leasing_price: str = "1.00"
     two_way_enabled: bool = False
+    # Where inbound SMS go: an SNS topic ARN (the emulator publishes there).
+    two_way_channel_arn: str | None = None
+    two_way_channel_role: str | None = None
     self_managed_opt_outs_enabled: bool = False
     opt_out_list_name: str = "Default"
     international_sending_enabled: bool = False
@@ -224,6 +230,8 @@ class Pool:
     status: str = "ACTIVE"
     message_type: str = "TRANSACTIONAL"
     two_way_enabled: bool = False
+    two_way_channel_arn: str | None = None
+    two_way_channel_role: str | None = None
     self_managed_opt_outs_enabled: bool = False
     opt_out_list_name: str = "Default"
     shared_routes_enabled: bool = False
@@ -232,13 +240,44 @@ class Pool:
 
 
 @dataclass
+class EventDestination:
+    """Where a configuration set sends the events of the messages sent with it.
+
+    Only an SNS destination is published to; CloudWatch Logs and Firehose
+    destinations are kept (as the API's structures) and described, not fed.
+    """
+
+    name: str
+    matching_event_types: list[str]
+    enabled: bool = True
+    sns_topic_arn: str | None = None
+    cloud_watch_logs_destination: dict[str, str] | None = None
+    kinesis_firehose_destination: dict[str, str] | None = None
+
+
+@dataclass
 class ConfigurationSet:
-    """A configuration set (event destinations are not emulated)."""
+    """A configuration set and its event destinations."""
 
     name: str
     default_message_type: str | None = None
     default_sender_id: str | None = None
+    event_destinations: list[EventDestination] = field(default_factory=list)
+    tags: list[dict[str, str]] = field(default_factory=list)
     created: datetime = _DEMO_CREATED
+
+    def __post_init__(self) -> None:
+        """Build event destinations given as mappings (from a state file)."""
+        self.event_destinations = [
+            item
+            if isinstance(item, EventDestination)
+            else _build(EventDestination, item, f"event_destinations[{index}]")
+            for index, item in enumerate(self.event_destinations)
+        ]
+
+    def find_event_destination(self, name: str) -> EventDestination | None:
+        """Return the event destination with this name."""
+        return next((d for d in self.event_destinations if d.name == name), None)
 
 
 @dataclass
@@ -423,6 +462,30 @@ class AccountState:
     # The Authorization header the container-credentials endpoint requires
     # (AWS_CONTAINER_AUTHORIZATION_TOKEN); None: no header needed.
     container_authorization_token: str | None = None
+    # Destination number -> the final event type of messages sent to it
+    # (TEXT_BLOCKED, TEXT_TTL_EXPIRED ...). Wins over the simulator numbers;
+    # any other number is TEXT_DELIVERED.
+    delivery_outcomes: dict[str, str] = field(default_factory=dict)
+    # How long after TEXT_PENDING the final event of a message is published.
+    delivery_delay_seconds: float = 0.2
+
+    def __post_init__(self) -> None:
+        """Reject delivery outcomes and delays the emulator cannot produce."""
+        if not isinstance(self.delivery_outcomes, dict):
+            raise StateError("delivery_outcomes must map numbers to event types")
+        for number, event_type in self.delivery_outcomes.items():
+            if not _E164_RE.fullmatch(str(number)):
+                raise StateError(
+                    f"delivery_outcomes: {number!r} is not an E.164 phone number"
+                )
+            if event_type not in TEXT_EVENT_TYPES:
+                raise StateError(
+                    f"delivery_outcomes: {event_type!r} is not one of "
+                    f"{', '.join(sorted(TEXT_EVENT_TYPES))}"
+                )
+        delay = self.delivery_delay_seconds
+        if isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0:
+            raise StateError("delivery_delay_seconds must be a number of seconds >= 0")
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Self:

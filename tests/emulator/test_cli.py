@@ -52,3 +52,19 @@ def test_parse_args_defaults() -> None:
     """The defaults a README reader relies on."""
     args = parse_args([])
     assert (args.host, args.port, args.state) == ("127.0.0.1", 4566, None)
+
+
+def test_command_line_stops_cleanly_on_sigterm(socket_enabled) -> None:
+    """SIGTERM (what scripts/develop sends) stops it as cleanly as Ctrl-C."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "eum_emulator", "--port", "0"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert "serving account" in process.stdout.readline()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0

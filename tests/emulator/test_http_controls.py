@@ -17,6 +17,11 @@ async def test_outbox_and_faults_over_http(aws_client, emulator: Emulator) -> No
                 "messages": 0,
                 "throttled": 0,
                 "temporary_keys": 0,
+                "moto_requests": 0,
+                "events_published": 0,
+                "events_failed": 0,
+                "inbound_messages": 0,
+                "opted_out": 0,
             }
         fault = {"kind": "error", "status": 500, "operation": "DescribePools"}
         async with http.post(f"{emulator.url}/_emulator/faults", json=[fault]) as resp:
