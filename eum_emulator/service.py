@@ -275,9 +275,19 @@ class SmsVoiceService:
 
     def _authorize(self, operation: str, caller: Caller) -> None:
         action = f"{SIGNING_NAME}:{operation}"
+        resource = f"arn:aws:{SIGNING_NAME}:{caller.region}:{caller.account_id}:*"
+        regions = caller.key.allowed_regions
+        if regions is not None and caller.region not in regions:
+            # An explicit Deny wins over any Allow, and IAM says it was one.
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html
+            raise AwsError(
+                "AccessDeniedException",
+                f"User: {caller.arn} is not authorized to perform: {action} on "
+                f"resource: {resource} with an explicit deny in an identity-based "
+                "policy",
+            )
         if action_allowed(caller.key.allowed_actions, action):
             return
-        resource = f"arn:aws:{SIGNING_NAME}:{caller.region}:{caller.account_id}:*"
         raise AwsError(
             "AccessDeniedException",
             f"User: {caller.arn} is not authorized to perform: {action} on "

@@ -143,6 +143,9 @@ class AccessKey:
     expires: datetime | None = None
     # IAM-style action patterns such as "sms-voice:Describe*"; None allows all.
     allowed_actions: list[str] | None = None
+    # The regions its policy allows: a Deny on aws:RequestedRegion for every
+    # other region, as in IAM's documented example policy. None: all regions.
+    allowed_regions: list[str] | None = None
     # The account the key acts in; None: the state's account.
     account_id: str | None = None
     # Set on a role session's key (from AssumeRole or the container

@@ -145,6 +145,18 @@ class AwsAccessDeniedError(AwsSmsError):
         self.action = action
 
 
+class AwsExplicitDenyError(AwsAccessDeniedError):
+    """An explicit Deny blocks the action, whatever the policy allows.
+
+    IAM says so in its message. The usual cause for this integration is a
+    region restriction (a Deny on aws:RequestedRegion, as IAM's example
+    policy does it); a service control policy or a permissions boundary
+    denies the same way.
+    """
+
+    translation_key = "explicit_deny"
+
+
 class AwsConnectionError(AwsSmsError):
     """AWS could not be reached (DNS, refused, timeout, bad endpoint URL)."""
 
@@ -204,7 +216,12 @@ def translate_client_error(err: ClientError, operation: str) -> AwsSmsError:
     if code in ACCESS_DENIED_CODES:
         match = _DENIED_ACTION_RE.search(message)
         action = match.group(1) if match else f"{IAM_PREFIX}:{operation}"
-        return AwsAccessDeniedError(f"{code}: {message}", action=action)
+        denied = (
+            AwsExplicitDenyError
+            if "explicit deny" in message.lower()
+            else AwsAccessDeniedError
+        )
+        return denied(f"{code}: {message}", action=action)
     if code == "ThrottlingException":
         return AwsThrottledError(f"{code}: {message}")
     # Modelled errors carry Reason, ResourceType and ResourceId next to Error;

@@ -34,6 +34,7 @@ from .api import (
     AwsAccessDeniedError,
     AwsAuthError,
     AwsConnectionError,
+    AwsExplicitDenyError,
     AwsSmsError,
     validate_credentials,
 )
@@ -156,6 +157,12 @@ async def async_validate_input(
         return None, {"base": "assume_role_denied"}, dict(err.placeholders)
     except AwsInvalidRoleError as err:
         return None, {"base": "invalid_role"}, {"error": str(err)}
+    except AwsExplicitDenyError as err:
+        return (
+            None,
+            {"base": "explicit_deny"},
+            {"action": err.action, "region": data[CONF_REGION]},
+        )
     except AwsAccessDeniedError as err:
         return (
             None,

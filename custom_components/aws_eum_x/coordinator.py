@@ -5,8 +5,15 @@ from typing import TYPE_CHECKING, override
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError, SmsClient
+from .api import (
+    AwsAccessDeniedError,
+    AwsAuthError,
+    AwsExplicitDenyError,
+    AwsSmsError,
+    SmsClient,
+)
 from .const import (
+    CONF_REGION,
     DOMAIN,
     ISSUE_MISSING_PERMISSIONS,
     ISSUE_REQUIRED_PERMISSION,
@@ -72,8 +79,15 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
             )
             raise ConfigEntryError(
                 translation_domain=DOMAIN,
-                translation_key="required_permission_denied",
-                translation_placeholders={"action": err.action},
+                translation_key=(
+                    "explicit_deny"
+                    if isinstance(err, AwsExplicitDenyError)
+                    else "required_permission_denied"
+                ),
+                translation_placeholders={
+                    "action": err.action,
+                    "region": self.config_entry.data[CONF_REGION],
+                },
             ) from err
         except AwsAuthError as err:
             raise ConfigEntryAuthFailed(

@@ -33,6 +33,7 @@ from .const import (
     CONF_MESSAGE_TYPE,
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
+    CONF_REGION,
     CONF_TIME_TO_LIVE,
     DOMAIN,
     ISSUE_DAILY_CAP,
@@ -125,7 +126,7 @@ def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
-def _translated_error(err: AwsSmsError, target: str) -> HomeAssistantError:
+def _translated_error(err: AwsSmsError, target: str, region: str) -> HomeAssistantError:
     """Return the translated, actionable error for one failed target."""
     key = err.translation_key
     if isinstance(err, AwsRequestError):
@@ -138,7 +139,11 @@ def _translated_error(err: AwsSmsError, target: str) -> HomeAssistantError:
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=key,
-        translation_placeholders={**err.placeholders, "target": mask(target)},
+        translation_placeholders={
+            **err.placeholders,
+            "target": mask(target),
+            "region": region,
+        },
     )
 
 
@@ -444,7 +449,8 @@ class SmsSender:
             self._entry.async_start_reauth(self._hass)
         if len(failed) == 1 and not sent:
             number, err = failed[0]
-            raise _translated_error(err, number) from err
+            region = str(self._entry.data[CONF_REGION])
+            raise _translated_error(err, number, region) from err
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="partial_failure",

@@ -270,3 +270,30 @@ def test_state_can_restrict_regions() -> None:
     state = AccountState(regions=["eu-west-2"])
     with pytest.raises(Exception, match="valid region"):
         _authenticate(state, _signed_headers())
+
+
+async def test_a_region_restriction_is_an_explicit_deny(aws_client, emulator) -> None:
+    """A key limited to one region is denied elsewhere, as IAM words it."""
+    emulator.state.access_keys.append(
+        AccessKey("TESTKEYEUONLY", "eu-only-secret", allowed_regions=["eu-west-1"])
+    )
+    europe = await aws_client(
+        access_key_id="TESTKEYEUONLY",
+        secret_access_key="eu-only-secret",
+        region="eu-west-1",
+    )
+    await europe.describe_phone_numbers()
+    america = await aws_client(
+        access_key_id="TESTKEYEUONLY",
+        secret_access_key="eu-only-secret",
+        region="us-east-1",
+    )
+    with pytest.raises(ClientError) as caught:
+        await america.describe_phone_numbers()
+    error = caught.value.response["Error"]
+    assert error["Code"] == "AccessDeniedException"
+    assert error["Message"].endswith(
+        "sms-voice:DescribePhoneNumbers on resource: "
+        "arn:aws:sms-voice:us-east-1:123456789012:* with an explicit deny in an "
+        "identity-based policy"
+    )

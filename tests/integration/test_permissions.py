@@ -3,10 +3,12 @@
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.aws_eum_x.config_flow import FORM_PLACEHOLDERS
 from custom_components.aws_eum_x.const import (
     CONF_ACCESS_KEY_ID,
     CONF_SECRET_ACCESS_KEY,
@@ -123,3 +125,47 @@ async def test_a_sandbox_account_passes_the_send_check(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert emulator.outbox == []
+
+
+async def test_a_region_restriction_is_named_with_the_region(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """An aws:RequestedRegion deny: the form says the policy restricts regions."""
+    emulator.state.access_keys.append(
+        AccessKey("TESTKEYEUONLY", SECRET, allowed_regions=["eu-west-1"])
+    )
+    result = await start_user_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        flow_input(
+            emulator,
+            **{CONF_ACCESS_KEY_ID: "TESTKEYEUONLY", CONF_SECRET_ACCESS_KEY: SECRET},
+        ),
+    )
+    assert result["errors"] == {"base": "explicit_deny"}
+    assert result["description_placeholders"] == {
+        "action": "sms-voice:DescribePhoneNumbers",
+        "region": "us-east-1",
+        **FORM_PLACEHOLDERS,
+    }
+
+
+async def test_a_region_restriction_after_setup(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Sending: the error names the region; a reload fails for good."""
+    emulator.state.key("AKIAIOSFODNN7EXAMPLE").allowed_regions = ["eu-west-1"]
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {"target": "+15555550123", "message": "hi"},
+            blocking=True,
+        )
+    assert caught.value.translation_key == "explicit_deny"
+    assert caught.value.translation_placeholders["region"] == "us-east-1"
+    assert "aws:RequestedRegion" in str(caught.value)
+    await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.SETUP_ERROR
+    assert "us-east-1" in (loaded_entry.reason or "")
