@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from aiobotocore.config import AioConfig  # noqa: E402
 from aiobotocore.session import AioSession  # noqa: E402
 from homeassistant import loader  # noqa: E402
+from homeassistant.exceptions import HomeAssistantError  # noqa: E402
 from homeassistant.setup import async_setup_component  # noqa: E402
 from pytest_homeassistant_custom_component.common import (  # noqa: E402
     MockConfigEntry,
@@ -107,6 +108,12 @@ class EmulatorProcess:
             self._process.wait(timeout=10)
         self._dir.cleanup()
 
+    def outbox(self) -> list[dict[str, Any]]:
+        """Return the messages it accepted."""
+        outbox = f"{self.url}/_emulator/outbox"  # loopback http only
+        with urllib.request.urlopen(outbox) as resp:  # noqa: S310
+            return list(json.loads(resp.read())["messages"])
+
     def stats(self) -> dict[str, Any]:
         """Return how many messages it accepted and throttled."""
         health = f"{self.url}/_emulator/health"  # loopback http only
@@ -163,6 +170,63 @@ class StallMeter:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+
+
+ROLE_LIFETIME = 1.0
+ROLE_SENDS = 10
+
+
+async def _role_sends(hass: HomeAssistant, emulator: EmulatorProcess) -> dict[str, Any]:
+    """Time sends of a role entry with valid and with expired credentials.
+
+    Each send of the expiring role finds its credentials expired: botocore
+    must call AssumeRole first. The outbox names the temporary key each
+    message was signed with: one new key per send is one AssumeRole each.
+    """
+    measured: dict[str, Any] = {}
+    for index, name in enumerate(("bench-hour", "bench-expiring")):
+        entry = _entry(emulator, REGIONS[0], {}, 200 + index)
+        hass.config_entries.async_update_entry(
+            entry,
+            data={
+                **entry.data,
+                "auth_method": "assume_role",
+                "role_arn": f"arn:aws:iam::123456789012:role/{name}",
+            },
+        )
+        entry.add_to_hass(hass)
+        await _setup(hass, entry)
+        body = f"Bench {name}"
+        times: list[float] = []
+        failed = 0
+        for _ in range(ROLE_SENDS):
+            if name == "bench-expiring":
+                await asyncio.sleep(ROLE_LIFETIME + 0.1)
+            started = time.perf_counter()
+            try:
+                await hass.services.async_call(
+                    DOMAIN,
+                    "send_message",
+                    {
+                        "config_entry_id": entry.entry_id,
+                        "target": [GB_DESTINATION],
+                        "message": body,
+                        "origination_identity": FAN_OUT_ORIGIN,
+                    },
+                    blocking=True,
+                )
+            except HomeAssistantError:
+                failed += 1
+            times.append(time.perf_counter() - started)
+        keys = {m["access_key_id"] for m in emulator.outbox() if m["body"] == body}
+        measured[name] = {
+            **_summary(times),
+            "sends": ROLE_SENDS,
+            "failed": failed,
+            "temporary_keys": len(keys),
+        }
+        await hass.config_entries.async_unload(entry.entry_id)
+    return measured
 
 
 def _entry(
@@ -237,7 +301,21 @@ async def _bare_clients(
 async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
     """Measure everything; return the results."""
     # Latency: no metering. Fan-out: AWS meters the configured rate.
-    unmetered = EmulatorProcess({"rate_limits": False})
+    unmetered = EmulatorProcess(
+        {
+            "rate_limits": False,
+            "roles": [
+                # Sessions of an hour, as AWS's default: no refresh.
+                {"name": "bench-hour", "trusted": [DEMO_ACCESS_KEY_ID]},
+                # Sessions that expire before each send: one refresh each.
+                {
+                    "name": "bench-expiring",
+                    "trusted": [DEMO_ACCESS_KEY_ID],
+                    "credential_lifetime_seconds": ROLE_LIFETIME,
+                },
+            ],
+        }
+    )
     metered = EmulatorProcess(
         {
             "phone_numbers": [
@@ -315,6 +393,7 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
                 )
 
             noop_times = await _timed(noop, count)
+            role = await _role_sends(hass, emulator)
             reused, fresh = await _bare_clients(emulator, count)
 
             # The fan-out: an entry on the metered emulator, its configured
@@ -383,6 +462,7 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
         / statistics.median(reused),
         "messages": count,
     }
+    results["role"] = role
     results["stall_ms"] = {k: v * 1000 for k, v in stalls.items()}
     results["gc_pause_ms"] = {k: v * 1000 for k, v in gc_pauses.items()}
     results["fan_out"] = {
@@ -425,6 +505,8 @@ def table(results: dict[str, Any]) -> str:
     fan = results["fan_out"]
     mem = results["memory"]
     stall = results["stall_ms"]
+    role = results["role"]
+    refresh_cost = role["bench-expiring"]["median_ms"] - role["bench-hour"]["median_ms"]
     rows = [
         (
             "Action → emulator, median (p95)",
@@ -450,6 +532,27 @@ def table(results: dict[str, Any]) -> str:
             "",
         ),
         ("Action / reused client", f"{lat['ratio_action_vs_reused']:.2f}x", "≤ 1.15x"),
+        (
+            "Role, credentials valid: send median",
+            (
+                f"{role['bench-hour']['median_ms']:.2f} ms, "
+                f"{role['bench-hour']['temporary_keys']} AssumeRole for "
+                f"{role['bench-hour']['sends']} sends, "
+                f"{role['bench-hour']['failed']} failed"
+            ),
+            "",
+        ),
+        (
+            "Role, credentials expired before each send: send median",
+            (
+                f"{role['bench-expiring']['median_ms']:.2f} ms "
+                f"(+{refresh_cost:.2f} ms), "
+                f"{role['bench-expiring']['temporary_keys']} AssumeRole for "
+                f"{role['bench-expiring']['sends']} sends, "
+                f"{role['bench-expiring']['failed']} failed"
+            ),
+            "1 AssumeRole a send, 0 failed",
+        ),
         ("New client / reused client", f"{lat['ratio_new_client_vs_reused']:.2f}x", ""),
         *(
             (

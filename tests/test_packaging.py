@@ -231,3 +231,27 @@ def test_no_import_cycles_between_modules() -> None:
 
     cycles = [m for m in graph if reaches(m, m, set())]
     assert cycles == []
+
+
+def test_what_a_new_user_read_and_saw() -> None:
+    """Texts a new user tripped on: each now says what the UI does."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # The button is on the integration's page, not in Configure.
+    assert "Configure → Add recipient" not in readme
+    assert "*Add recipient*" in readme
+    # "1 sender IDs": counts of things carry no plural unit.
+    sensors = STRINGS["entity"]["sensor"]
+    assert "unit_of_measurement" not in sensors["phone_numbers"]
+    assert "unit_of_measurement" not in sensors["sender_ids"]
+    # The rate page's unit is msg/s: it speaks of messages per second.
+    rates = STRINGS["options"]["step"]["rate_limits"]["description"]
+    assert "segments per second" not in rates
+    assert "messages per second" in rates
+
+
+def test_the_development_config_has_no_http_yaml() -> None:
+    """An http: block raises a deprecation repair and a revert prompt."""
+    config = (ROOT / "config" / "configuration.yaml").read_text(encoding="utf-8")
+    loaded = yaml.safe_load(config)
+    assert "http" not in loaded
+    assert {"frontend", "config", "api"} <= set(loaded)

@@ -216,3 +216,30 @@ def test_data_schema_is_the_action_schema() -> None:
     assert DATA_SCHEMA({"dry_run": "yes"}) == {"dry_run": True}
     with pytest.raises(probatio.Invalid):
         DATA_SCHEMA({"colour": "red"})
+
+
+async def test_unloading_one_entry_leaves_the_others_service(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Two accounts, two notify services: unloading one keeps the other."""
+    other = MockConfigEntry(
+        domain=DOMAIN,
+        title="AWS SMS 123456789012 (eu-west-1)",
+        unique_id="123456789012_eu-west-1",
+        data=entry_data(emulator, region="eu-west-1"),
+    )
+    other.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(other.entry_id)
+    await hass.async_block_till_done()
+    other_service = "aws_sms_123456789012_eu_west_1"
+    assert hass.services.has_service(NOTIFY_DOMAIN, other_service)
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    assert not hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        other_service,
+        {"message": "still here", "target": US_NUMBER},
+        blocking=True,
+    )
+    assert [m.body for m in emulator.outbox] == ["still here"]
+    assert emulator.outbox[0].region == "eu-west-1"

@@ -197,3 +197,11 @@ async def test_the_repair_flow_refuses_a_key_of_another_account(
     )
     assert (await answer.json())["errors"] == {"base": "wrong_account"}
     assert config_entry.data[CONF_ACCESS_KEY_ID] == "AKIAIOSFODNN7EXAMPLE"
+
+
+def test_an_entry_that_does_not_know_its_keys_age() -> None:
+    """No date, no reminder (1.3 entries always have one; this is a guard)."""
+    from custom_components.aws_eum_x.rotation import key_age_days  # noqa: PLC0415
+
+    entry = MockConfigEntry(domain=DOMAIN, data={CONF_ACCESS_KEY_ID: "AKIAX"})
+    assert key_age_days(entry, dt_util.utcnow()) is None
