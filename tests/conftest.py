@@ -24,6 +24,15 @@ SMS_SERVICE = "pinpoint-sms-voice-v2"
 
 
 @pytest.fixture(autouse=True)
+def no_instance_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never let botocore's default chain ask the EC2 metadata address.
+
+    Tests reach loopback only; 169.254.169.254 is not theirs.
+    """
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load custom_components/ in every test."""
 

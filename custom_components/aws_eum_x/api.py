@@ -588,16 +588,21 @@ class SmsClient:
         describe_client: PinpointSMSVoiceV2Client,
         send_client: PinpointSMSVoiceV2Client,
         close: Callable[[], Awaitable[None]],
+        credentials_source: str = "access key",
     ) -> None:
         """Use already-open aiobotocore clients."""
         self._describe = describe_client
         self._send = send_client
         self._close = close
+        self.credentials_source = credentials_source
 
     @classmethod
     async def create(cls, connection: AwsConnection) -> Self:
         """Open the clients; raise AwsConnectionError for a bad endpoint URL."""
         stack = contextlib.AsyncExitStack()
+        if connection.close_credentials is not None:
+            # Closed last: the clients are closed before what feeds them.
+            stack.push_async_callback(asyncio.to_thread, connection.close_credentials)
         try:
             with translated("CreateClient"):
                 describe = await stack.enter_async_context(
@@ -609,7 +614,7 @@ class SmsClient:
         except BaseException:
             await stack.aclose()
             raise
-        return cls(describe, send, stack.aclose)
+        return cls(describe, send, stack.aclose, connection.credentials_source)
 
     async def close(self) -> None:
         """Close both clients (the shared HTTP session stays open)."""
@@ -747,6 +752,13 @@ class AwsConnection:
     region: str
     endpoint_url: str | None = None
     ssl_contexts: Mapping[str, ssl.SSLContext] = field(default_factory=dict)
+    # Where the credentials come from, for diagnostics and the setup form:
+    # "access key", "assume-role", or the default chain's source
+    # ("env", "container-role", "iam-role", ...).
+    credentials_source: str = "access key"
+    # Stops what keeps the credentials fresh (blocking), when the clients
+    # are closed.
+    close_credentials: Callable[[], None] | None = None
 
     def client_kwargs(
         self, settings: _ClientSettings, endpoint_url: str | None

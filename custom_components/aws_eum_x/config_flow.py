@@ -1,5 +1,6 @@
 """Config flow: connect an AWS account, re-authenticate, reconfigure, options."""
 
+from dataclasses import dataclass
 import re
 from typing import TYPE_CHECKING, Any, override
 
@@ -41,6 +42,7 @@ from .api import (
 from .const import (
     AUTH_ACCESS_KEY,
     AUTH_ASSUME_ROLE,
+    AUTH_DEFAULT_CHAIN,
     CONF_ACCESS_KEY_ID,
     CONF_AUTH_METHOD,
     CONF_CONFIGURATION_SET,
@@ -71,7 +73,7 @@ from .const import (
     MIN_TIME_TO_LIVE,
     SUBENTRY_RECIPIENT,
 )
-from .credentials import AwsAssumeRoleError, AwsInvalidRoleError
+from .credentials import AwsAssumeRoleError, AwsInvalidRoleError, AwsNoCredentialsError
 from .helpers import async_connection, async_get_aws_context
 from .phone import InvalidPhoneNumberError, to_e164
 
@@ -90,7 +92,7 @@ FORM_PLACEHOLDERS = {"example_url": "http://127.0.0.1:4566"}
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT = TextSelector()
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
-AUTH_METHODS = [AUTH_ACCESS_KEY, AUTH_ASSUME_ROLE]
+AUTH_METHODS = [AUTH_ACCESS_KEY, AUTH_ASSUME_ROLE, AUTH_DEFAULT_CHAIN]
 # IAM's formats (IAM User Guide, "IAM identifiers" and the AssumeRole API
 # reference): a role ARN in any partition, a session name of 2-64 characters.
 ROLE_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
@@ -139,7 +141,7 @@ def _credentials_schema(
     """Return the form of an authentication method."""
     role = method == AUTH_ASSUME_ROLE
     return probatio.Schema(
-        _credentials_fields()
+        (_credentials_fields() if method != AUTH_DEFAULT_CHAIN else {})
         | (_role_fields() if role else {})
         | _connection_fields(regions, expanded=expanded, role=role)
     )
@@ -149,8 +151,12 @@ async def async_validate_input(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> tuple[str | None, dict[str, str], dict[str, str]]:
     """Return the account ID, or form errors and their placeholders."""
+    connection = None
     try:
-        account_id = await validate_credentials(await async_connection(hass, data))
+        connection = await async_connection(hass, data)
+        account_id = await validate_credentials(connection)
+    except AwsNoCredentialsError:
+        return None, {"base": "no_credentials"}, {}
     except AwsAuthError:
         return None, {"base": "invalid_auth"}, {}
     except AwsAssumeRoleError as err:
@@ -177,7 +183,10 @@ async def async_validate_input(
     except Exception:  # noqa: BLE001 - the form must say "unknown", not crash
         LOGGER.exception("Unexpected error while checking the keys")
         return None, {"base": "unknown"}, {}
-    return account_id, {}, {}
+    finally:
+        if connection is not None and connection.close_credentials is not None:
+            await hass.async_add_executor_job(connection.close_credentials)
+    return account_id, {}, {"source": connection.credentials_source}
 
 
 def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
@@ -203,8 +212,19 @@ def _title(account_id: str, region: str) -> str:
     return f"AWS SMS {account_id} ({region})"
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """A checked default-chain set-up, waiting for the user's confirmation."""
+
+    account_id: str
+    data: dict[str, Any]
+    source: str
+
+
 class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
     """Connect an AWS account and region."""
+
+    _pending: _Pending
 
     VERSION = 1
     # 1.2: message types are stored as lower-case selector keys.
@@ -272,6 +292,43 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             menu_options=[f"reconfigure_{method}" for method in AUTH_METHODS],
         )
 
+    async def async_step_default_chain(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Home Assistant on AWS: find its credentials, and the region."""
+        return await self._async_credentials_step(AUTH_DEFAULT_CHAIN, user_input)
+
+    async def async_step_default_chain_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say where the credentials were found and whose account it is."""
+        pending = self._pending
+        if user_input is not None:
+            entry = (
+                self._get_reconfigure_entry()
+                if self.source == SOURCE_RECONFIGURE
+                else None
+            )
+            if entry is not None:
+                return await self._async_finish_reconfigure(
+                    entry, pending.account_id, pending.data
+                )
+            return await self._async_create(pending.account_id, pending.data)
+        return self.async_show_form(
+            step_id="default_chain_confirm",
+            description_placeholders={
+                "source": pending.source,
+                "account_id": pending.account_id,
+                "region": pending.data[CONF_REGION],
+            },
+        )
+
+    async def async_step_reconfigure_default_chain(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Use the credentials of where Home Assistant runs on AWS."""
+        return await self._async_credentials_step(AUTH_DEFAULT_CHAIN, user_input)
+
     async def async_step_reconfigure_access_key(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
@@ -305,13 +362,13 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
                     self.hass, data
                 )
             if account_id is not None:
-                data[CONF_KEY_ADDED_AT] = _key_added_at(entry, data)
+                if CONF_ACCESS_KEY_ID in data:
+                    data[CONF_KEY_ADDED_AT] = _key_added_at(entry, data)
+                if method == AUTH_DEFAULT_CHAIN:
+                    self._pending = _Pending(account_id, data, placeholders["source"])
+                    return await self.async_step_default_chain_confirm()
                 if entry is None:
-                    await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
-                    self._abort_if_unique_id_configured()
-                    return self.async_create_entry(
-                        title=_title(account_id, data[CONF_REGION]), data=data
-                    )
+                    return await self._async_create(account_id, data)
                 return await self._async_finish_reconfigure(entry, account_id, data)
         if user_input is not None:
             shown: Mapping[str, Any] = _clean(user_input)
@@ -333,6 +390,16 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             ),
             errors=errors,
             description_placeholders=FORM_PLACEHOLDERS | placeholders,
+        )
+
+    async def _async_create(
+        self, account_id: str, data: dict[str, Any]
+    ) -> ConfigFlowResult:
+        """Add the entry, unless the account and region have one."""
+        await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
+        self._abort_if_unique_id_configured()
+        return self.async_create_entry(
+            title=_title(account_id, data[CONF_REGION]), data=data
         )
 
     async def _async_finish_reconfigure(
@@ -372,13 +439,16 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             if account_id is not None:
                 await self.async_set_unique_id(f"{account_id}_{data[CONF_REGION]}")
                 self._abort_if_unique_id_mismatch(reason="wrong_account")
-                data[CONF_KEY_ADDED_AT] = _key_added_at(entry, data)
+                if CONF_ACCESS_KEY_ID in data:
+                    data[CONF_KEY_ADDED_AT] = _key_added_at(entry, data)
                 return self._async_update_and_finish(entry, data=data)
+        chain = _method(entry.data) == AUTH_DEFAULT_CHAIN
         return self.async_show_form(
+            # Without a key to enter, the form just checks the chain again.
             step_id="reauth_confirm",
             data_schema=self.add_suggested_values_to_schema(
-                probatio.Schema(_credentials_fields()),
-                {CONF_ACCESS_KEY_ID: entry.data[CONF_ACCESS_KEY_ID]},
+                probatio.Schema({} if chain else _credentials_fields()),
+                {CONF_ACCESS_KEY_ID: entry.data.get(CONF_ACCESS_KEY_ID)},
             ),
             errors=errors,
             description_placeholders=placeholders,

@@ -17,6 +17,9 @@ CONF_ACCOUNT_ID: Final = "account_id"
 CONF_AUTH_METHOD: Final = "auth_method"
 AUTH_ACCESS_KEY: Final = "access_key"
 AUTH_ASSUME_ROLE: Final = "assume_role"
+# Home Assistant on AWS: botocore's default chain (task role, instance
+# profile, environment); no key is stored.
+AUTH_DEFAULT_CHAIN: Final = "default_chain"
 CONF_ROLE_ARN: Final = "role_arn"
 CONF_EXTERNAL_ID: Final = "external_id"
 CONF_ROLE_SESSION_NAME: Final = "role_session_name"

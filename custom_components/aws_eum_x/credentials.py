@@ -1,4 +1,4 @@
-"""Where an entry's AWS credentials come from: an access key, or a role.
+"""Where an entry's AWS credentials come from: a key, a role, or AWS itself.
 
 With an access key, each client signs with the key. With a role to assume,
 the entry gets its own aiobotocore session whose credentials are
@@ -7,21 +7,28 @@ request within the refresh window before they expire, first calls STS
 AssumeRole with the access key (on Home Assistant's shared HTTP session), so
 no request is ever signed with expired credentials.
 
-Like api.py, it imports nothing from Home Assistant.
+When Home Assistant runs on AWS, botocore's default chain finds them (see
+:class:`DefaultChain`). Like api.py, it imports nothing from Home Assistant.
 """
 
+import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final, override
+import threading
+from typing import TYPE_CHECKING, Any, Final, override
 
 from aiobotocore.credentials import (
     AioCredentialResolver,
+    AioCredentials,
     AioDeferredRefreshableCredentials,
+    AioRefreshableCredentials,
 )
 from aiobotocore.session import AioSession
-from botocore.credentials import CredentialProvider
+from botocore.credentials import CredentialProvider, ReadOnlyCredentials
+from botocore.exceptions import BotoCoreError
 
 from .api import (
     AwsAccessDeniedError,
+    AwsAuthError,
     AwsConnection,
     AwsConnectionError,
     AwsNotSentError,
@@ -32,7 +39,7 @@ from .api import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Coroutine
 
     from types_aiobotocore_sts.type_defs import AssumeRoleRequestTypeDef
 
@@ -68,6 +75,12 @@ class AwsAssumeRoleError(AwsAccessDeniedError):
             "role_arn": role.role_arn,
             "external_id": "set" if role.external_id else "not set",
         }
+
+
+class AwsNoCredentialsError(AwsAuthError):
+    """The default chain found no credentials where Home Assistant runs."""
+
+    translation_key = "no_credentials"
 
 
 class AwsInvalidRoleError(AwsSmsError):
@@ -155,4 +168,99 @@ def use_role(session: AioSession, base: AwsConnection, role: RoleSettings) -> No
     provider = _AssumeRoleProvider(assume_role_fetcher(base, role))
     session.register_component(
         "credential_provider", AioCredentialResolver(providers=[provider])
+    )
+
+
+class DefaultChain:
+    """botocore's default credential chain, run on a thread of its own.
+
+    For Home Assistant running on AWS: environment variables, the shared
+    credentials and config files, a container's task role (ECS/EKS) or the
+    instance profile (EC2). The chain reads files, and renews a role's
+    credentials with aiobotocore HTTP sessions that build SSL contexts from
+    disk: all of it blocks. A worker thread with an event loop of its own
+    runs the chain and every renewal; Home Assistant's loop only awaits the
+    credentials the signer asks for, a thread hop per request.
+    """
+
+    def __init__(self, session: AioSession) -> None:
+        """Resolve through ``session`` (see :func:`entry_session`)."""
+        self._session = session
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="aws_eum_x credentials", daemon=True
+        )
+        self._thread.start()
+        self._credentials: AioCredentials | AioRefreshableCredentials | None = None
+
+    async def _in_worker[T](self, work: Coroutine[Any, Any, T]) -> T:
+        return await asyncio.wrap_future(
+            asyncio.run_coroutine_threadsafe(work, self._loop)
+        )
+
+    async def async_resolve(self) -> str:
+        """Find credentials; return botocore's name of their source."""
+        try:
+            self._credentials = await self._in_worker(self._session.get_credentials())
+        except BotoCoreError as err:  # a source found, but unusable
+            raise AwsAuthError(f"{type(err).__name__}: {err}") from err
+        if self._credentials is None:
+            raise AwsNoCredentialsError("No AWS credentials were found")
+        return str(self._credentials.method)
+
+    async def async_frozen(self) -> ReadOnlyCredentials:
+        """Return current credentials, renewed on the worker when due."""
+        credentials = self._credentials
+        if credentials is None:
+            raise AwsAuthError("No AWS credentials were found")
+        try:
+            return await self._in_worker(credentials.get_frozen_credentials())
+        except BotoCoreError as err:
+            # The request that needed them was never sent.
+            raise AwsNotSentError(f"{type(err).__name__}: {err}") from err
+
+    def close(self) -> None:
+        """Stop the worker thread (again is fine). Blocking: joins it."""
+        if self._loop.is_closed():
+            return
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join()
+        self._loop.close()
+
+
+class _ChainCredentials(AioCredentials):
+    """Credentials whose every use asks the default chain's worker."""
+
+    def __init__(self, chain: DefaultChain, method: str) -> None:
+        # The signer only ever asks for frozen credentials; these fields
+        # hold nothing.
+        super().__init__(access_key="", secret_key="", method=method)
+        self._chain = chain
+
+    @override
+    async def get_frozen_credentials(  # type: ignore[override]
+        self,
+    ) -> ReadOnlyCredentials:
+        # A coroutine at run time, as aiobotocore's signer awaits it; the
+        # type stubs of AioCredentials keep botocore's synchronous signature.
+        return await self._chain.async_frozen()
+
+
+class _ChainProvider(CredentialProvider):
+    METHOD = "default-chain"
+
+    def __init__(self, chain: DefaultChain, method: str) -> None:
+        super().__init__()
+        self._credentials = _ChainCredentials(chain, method)
+
+    @override
+    async def load(self) -> _ChainCredentials:
+        return self._credentials
+
+
+def use_default_chain(session: AioSession, chain: DefaultChain, method: str) -> None:
+    """Make ``session`` sign with what ``chain`` resolved (as ``method``)."""
+    session.register_component(
+        "credential_provider",
+        AioCredentialResolver(providers=[_ChainProvider(chain, method)]),
     )

@@ -28,7 +28,14 @@ from .const import (
     CONF_SECRET_ACCESS_KEY,
     DOMAIN,
 )
-from .credentials import DEFAULT_SESSION_NAME, RoleSettings, entry_session, use_role
+from .credentials import (
+    DEFAULT_SESSION_NAME,
+    DefaultChain,
+    RoleSettings,
+    entry_session,
+    use_default_chain,
+    use_role,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -95,8 +102,10 @@ def async_update_entry_issue(
     )
 
 
-def credentials_from(data: Mapping[str, Any]) -> AwsCredentials:
-    """Return the access key pair stored in config entry data."""
+def credentials_from(data: Mapping[str, Any]) -> AwsCredentials | None:
+    """Return the access key pair stored in config entry data, if any."""
+    if CONF_ACCESS_KEY_ID not in data:
+        return None
     return AwsCredentials(data[CONF_ACCESS_KEY_ID], data[CONF_SECRET_ACCESS_KEY])
 
 
@@ -122,9 +131,28 @@ async def async_connection(
         endpoint_url=data.get(CONF_ENDPOINT_URL) or None,
         ssl_contexts=context.ssl_contexts,
     )
-    if data.get(CONF_AUTH_METHOD, AUTH_ACCESS_KEY) != AUTH_ASSUME_ROLE:
+    method = data.get(CONF_AUTH_METHOD, AUTH_ACCESS_KEY)
+    if method == AUTH_ACCESS_KEY:
         return key
-    # The role's credentials belong to a session of the entry's own.
+    # A role's or the chain's credentials belong to a session of the entry's.
     session = await hass.async_add_executor_job(entry_session, context.session)
-    use_role(session, key, role_from(data))
-    return replace(key, session=session, credentials=None)
+    if method == AUTH_ASSUME_ROLE:
+        use_role(session, key, role_from(data))
+        return replace(
+            key, session=session, credentials=None, credentials_source="assume-role"
+        )
+    chain_session = await hass.async_add_executor_job(entry_session, context.session)
+    chain = DefaultChain(chain_session)
+    try:
+        source = await chain.async_resolve()
+    except BaseException:
+        await hass.async_add_executor_job(chain.close)
+        raise
+    use_default_chain(session, chain, source)
+    return replace(
+        key,
+        session=session,
+        credentials=None,
+        credentials_source=source,
+        close_credentials=chain.close,
+    )

@@ -4,6 +4,7 @@ Home Assistant's blocking-call detector skips file and SSL checks under
 pytest; this test turns the full detector on, as a real `hass` run has it.
 """
 
+import asyncio
 from collections.abc import Generator
 import gc
 
@@ -21,6 +22,9 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.aws_eum_x.api import AwsConnectionError
 from custom_components.aws_eum_x.const import UPDATE_INTERVAL
+from eum_emulator import Role
+
+from .conftest import entry_data
 
 
 @pytest.fixture
@@ -76,3 +80,55 @@ async def test_unload_closes_clients_but_not_the_shared_session(
         if isinstance(obj, aiohttp.ClientSession) and obj is not shared
     ]
     assert all(session.closed for session in own)
+
+
+@pytest.mark.parametrize("method", ["assume_role", "default_chain"])
+async def test_renewing_credentials_does_not_block(  # noqa: PLR0917 - fixtures
+    hass: HomeAssistant,
+    emulator,
+    detect_blocking_calls: None,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path,
+    method: str,
+) -> None:
+    """A role's AssumeRole, the chain's files and container fetch: off the loop.
+
+    Sessions last a second, so each send renews the credentials first.
+    """
+    emulator.add_role(
+        Role("quick", trusted=["AKIAIOSFODNN7EXAMPLE"], credential_lifetime_seconds=1)
+    )
+    data = entry_data(emulator)
+    if method == "assume_role":
+        data |= {
+            "auth_method": "assume_role",
+            "role_arn": "arn:aws:iam::123456789012:role/quick",
+        }
+    else:
+        data = {k: v for k, v in data.items() if "access_key" not in k}
+        data["auth_method"] = "default_chain"
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+        monkeypatch.setenv(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            emulator.container_credentials_url("quick"),
+        )
+    entry = MockConfigEntry(domain="aws_eum_x", data=data, minor_version=3)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    for _ in range(2):
+        await asyncio.sleep(1.1)
+        await hass.services.async_call(
+            "aws_eum_x",
+            "send_message",
+            {"target": "+15555550123", "message": "hi"},
+            blocking=True,
+        )
+    assert len({m.access_key_id for m in emulator.outbox}) == 2
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert "Detected blocking call" not in caplog.text

@@ -1,0 +1,191 @@
+"""Home Assistant on AWS: credentials from botocore's default chain.
+
+The emulator serves a container-credentials endpoint as ECS does; botocore
+finds it through AWS_CONTAINER_CREDENTIALS_FULL_URI, on a worker thread.
+"""
+
+import asyncio
+from pathlib import Path
+import threading
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.aws_eum_x.const import (
+    CONF_ACCESS_KEY_ID,
+    CONF_AUTH_METHOD,
+    CONF_ENDPOINT_URL,
+    CONF_KEY_ADDED_AT,
+    CONF_REGION,
+    DOMAIN,
+)
+from eum_emulator import AccountState, Emulator, Role
+
+from .conftest import start_reconfigure_flow, start_user_flow
+
+ROLE = "ha-task"
+TOKEN = "container-token-4711"
+
+
+@pytest.fixture
+def account_state() -> AccountState:
+    """A task role whose sessions last two seconds, behind a token."""
+    return AccountState(
+        roles=[Role(ROLE, credential_lifetime_seconds=2)],
+        container_authorization_token=TOKEN,
+    )
+
+
+@pytest.fixture
+def on_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, emulator: Emulator) -> None:
+    """What an ECS task sees: the endpoint and its token, and no files."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", emulator.container_credentials_url(ROLE)
+    )
+    monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN)
+
+
+def _chain_input(emulator: Emulator) -> dict:
+    return {CONF_REGION: "us-east-1", "advanced": {CONF_ENDPOINT_URL: emulator.url}}
+
+
+def _worker_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "aws_eum_x credentials"]
+
+
+@pytest.mark.usefixtures("on_aws")
+async def test_the_flow_shows_the_source_and_account(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """No key stored; the form says where the credentials came from."""
+    result = await start_user_flow(hass, "default_chain")
+    assert result["step_id"] == "default_chain"
+    assert CONF_ACCESS_KEY_ID not in result["data_schema"].schema
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _chain_input(emulator)
+    )
+    assert result["step_id"] == "default_chain_confirm"
+    assert result["description_placeholders"] == {
+        "source": "container-role",
+        "account_id": "123456789012",
+        "region": "us-east-1",
+    }
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        CONF_AUTH_METHOD: "default_chain",
+        CONF_REGION: "us-east-1",
+        CONF_ENDPOINT_URL: emulator.url,
+    }
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.client.credentials_source == "container-role"
+    assert CONF_KEY_ADDED_AT not in entry.data
+
+
+@pytest.mark.usefixtures("on_aws")
+async def test_sends_renew_the_task_roles_credentials(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """Two-second sessions: a send after expiry renews them first, and works."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_AUTH_METHOD: "default_chain",
+            CONF_REGION: "us-east-1",
+            CONF_ENDPOINT_URL: emulator.url,
+        },
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    for body in ("first", "second"):
+        await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {"target": "+15555550123", "message": body},
+            blocking=True,
+        )
+        if body == "first":
+            await asyncio.sleep(2.2)
+    keys = {m.access_key_id for m in emulator.outbox}
+    assert len(keys) == 2
+    assert all(key.startswith("ASIA") for key in keys)
+    assert len(_worker_threads()) == 1
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert _worker_threads() == []
+
+
+async def test_nothing_found_is_named(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A home server has no task role: the form says so, and leaks no thread."""
+    for name in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_PROFILE",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    result = await start_user_flow(hass, "default_chain")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _chain_input(emulator)
+    )
+    assert result["errors"] == {"base": "no_credentials"}
+    assert _worker_threads() == []
+
+
+@pytest.mark.usefixtures("on_aws")
+async def test_reconfigure_a_key_entry_to_the_chain(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Moving Home Assistant onto AWS: drop the stored key for the task role."""
+    result = await start_reconfigure_flow(hass, loaded_entry, "default_chain")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _chain_input(emulator)
+    )
+    assert result["step_id"] == "default_chain_confirm"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert CONF_ACCESS_KEY_ID not in loaded_entry.data
+    assert loaded_entry.data[CONF_AUTH_METHOD] == "default_chain"
+    assert loaded_entry.state is ConfigEntryState.LOADED
+
+
+@pytest.mark.usefixtures("on_aws")
+async def test_a_rejected_chain_reauths_without_a_key_field(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """Reauth for the chain checks it again; there is no key to type."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="123456789012_us-east-1",
+        data={
+            CONF_AUTH_METHOD: "default_chain",
+            CONF_REGION: "us-east-1",
+            CONF_ENDPOINT_URL: emulator.url,
+        },
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "reauth_confirm"
+    assert list(result["data_schema"].schema) == []
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["reason"] == "reauth_successful"
