@@ -58,6 +58,8 @@ async def async_get_config_entry_diagnostics(
                 for subentry in entry.subentries.values()
             ],
         },
+        # "access key", "assume-role", or where the default chain found them.
+        "credentials_source": entry.runtime_data.client.credentials_source,
         "coordinator": {
             "last_update_success": coordinator.last_update_success,
             "update_interval": str(coordinator.update_interval),

@@ -22,6 +22,7 @@ from custom_components.aws_eum_x.const import (
     CONF_REGION,
     DOMAIN,
 )
+from custom_components.aws_eum_x.diagnostics import async_get_config_entry_diagnostics
 from eum_emulator import AccountState, Emulator, Role
 
 from .conftest import start_reconfigure_flow, start_user_flow
@@ -88,6 +89,8 @@ async def test_the_flow_shows_the_source_and_account(
     entry = result["result"]
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.client.credentials_source == "container-role"
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["credentials_source"] == "container-role"
     assert CONF_KEY_ADDED_AT not in entry.data
 
 
