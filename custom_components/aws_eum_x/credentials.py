@@ -141,8 +141,6 @@ def assume_role_fetcher(
                     answer = await sts.assume_role(**params)
         except AwsAccessDeniedError as err:
             raise AwsAssumeRoleError(str(err), role) from err
-        except AwsNotSentError:
-            raise
         except AwsConnectionError as err:
             raise AwsNotSentError(str(err)) from err
         except AwsRequestError as err:

@@ -311,3 +311,27 @@ async def test_a_request_sts_cannot_take_is_invalid_role(
     )
     with pytest.raises(AwsInvalidRoleError):
         await fetch()
+
+
+async def test_sts_out_of_reach_means_not_sent(hass: HomeAssistant, emulator) -> None:
+    """Renewing needs STS; when it cannot be reached, nothing was sent."""
+    import socket  # noqa: PLC0415
+
+    from custom_components.aws_eum_x.api import AwsNotSentError  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    connection = await async_connection(
+        hass,
+        entry_data(
+            emulator,
+            **{
+                CONF_ACCESS_KEY_ID: ASSUMER_KEY,
+                CONF_SECRET_ACCESS_KEY: ASSUMER_SECRET,
+                "endpoint_url": f"http://127.0.0.1:{port}",
+            },
+        ),
+    )
+    with pytest.raises(AwsNotSentError):
+        await assume_role_fetcher(connection, RoleSettings(SHORT_ROLE_ARN))()

@@ -7,13 +7,17 @@ finds it through AWS_CONTAINER_CREDENTIALS_FULL_URI, on a worker thread.
 import asyncio
 from pathlib import Path
 import threading
+from unittest.mock import patch
 
+from aiobotocore.session import AioSession
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.aws_eum_x.api import AwsAuthError
 from custom_components.aws_eum_x.const import (
     CONF_ACCESS_KEY_ID,
     CONF_AUTH_METHOD,
@@ -22,6 +26,7 @@ from custom_components.aws_eum_x.const import (
     CONF_REGION,
     DOMAIN,
 )
+from custom_components.aws_eum_x.credentials import DefaultChain
 from custom_components.aws_eum_x.diagnostics import async_get_config_entry_diagnostics
 from eum_emulator import AccountState, Emulator, Role
 
@@ -192,3 +197,73 @@ async def test_a_rejected_chain_reauths_without_a_key_field(
     assert list(result["data_schema"].schema) == []
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["reason"] == "reauth_successful"
+
+
+async def test_a_source_that_fails_is_named(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A task role endpoint that refuses: the form says the credentials failed."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", emulator.container_credentials_url(ROLE)
+    )
+    monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong-token")
+    result = await start_user_flow(hass, "default_chain")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _chain_input(emulator)
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert _worker_threads() == []
+
+
+@pytest.mark.usefixtures("on_aws")
+async def test_a_renewal_that_fails_sends_nothing(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """The task role's endpoint stops answering: the send fails, unsent."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_AUTH_METHOD: "default_chain",
+            CONF_REGION: "us-east-1",
+            CONF_ENDPOINT_URL: emulator.url,
+        },
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    emulator.state.container_authorization_token = "rotated-by-someone-else"
+    await asyncio.sleep(2.2)
+    # botocore itself retries the endpoint (about 3 s); one attempt of ours
+    # is enough to show the outcome.
+    with (
+        patch("custom_components.aws_eum_x.sender.MAX_ATTEMPTS", 1),
+        pytest.raises(HomeAssistantError) as caught,
+    ):
+        await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {"target": "+15555550123", "message": "hi"},
+            blocking=True,
+        )
+    assert caught.value.translation_key == "cannot_connect"
+    assert emulator.outbox == []
+
+
+async def test_credentials_before_the_chain_was_asked(hass: HomeAssistant) -> None:
+    """A programming guard: nothing resolved, nothing to sign with."""
+    session = await hass.async_add_executor_job(AioSession)
+    chain = DefaultChain(session)
+    try:
+        with pytest.raises(AwsAuthError):
+            await chain.async_frozen()
+    finally:
+        await hass.async_add_executor_job(chain.close)
+        await hass.async_add_executor_job(chain.close)  # again: a no-op

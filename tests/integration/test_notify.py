@@ -243,3 +243,11 @@ async def test_unloading_one_entry_leaves_the_others_service(
     )
     assert [m.body for m in emulator.outbox] == ["still here"]
     assert emulator.outbox[0].region == "eu-west-1"
+
+
+async def test_unloading_an_entry_without_a_legacy_service(hass: HomeAssistant) -> None:
+    """Nothing registered (setup failed before it): nothing to remove."""
+    from custom_components.aws_eum_x.notify import async_unload_legacy_service  # noqa: PLC0415
+
+    await async_unload_legacy_service(hass, "never-set-up")
+    assert not hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)

@@ -205,3 +205,11 @@ def test_an_entry_that_does_not_know_its_keys_age() -> None:
 
     entry = MockConfigEntry(domain=DOMAIN, data={CONF_ACCESS_KEY_ID: "AKIAX"})
     assert key_age_days(entry, dt_util.utcnow()) is None
+
+
+async def test_a_fix_flow_for_a_removed_entry_is_refused(hass: HomeAssistant) -> None:
+    """An issue outliving its entry cannot open a form for nothing."""
+    from custom_components.aws_eum_x.repairs import async_create_fix_flow  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="No config entry"):
+        await async_create_fix_flow(hass, "rotate_access_key_x", {"entry_id": "x"})
