@@ -27,12 +27,19 @@ if (await confirmHttp.count()) {
   await settle();
 }
 
-// 1. The config flow form.
+// 1. The config flow: the menu of authentication methods, then the
+// access-key form.
 await page.goto(`${url}/config/integrations/dashboard/add?domain=aws_eum_x`);
 await settle(3000);
 await page.getByRole("button", { name: "OK" }).click();
 await settle(3000);
+await page.mouse.move(0, 0); // no hover highlight on a menu item
+await page.screenshot({ path: `${out}/config-flow-menu.png` });
+await page.getByText("With an access key", { exact: true }).click();
+await settle(3000);
 await page.screenshot({ path: `${out}/config-flow.png` });
+await page.keyboard.press("Escape");
+await settle(1000);
 
 // 2. The options form.
 await page.goto(`${url}/config/integrations/integration/aws_eum_x`);

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import json
 import math
+import re
 from typing import Final, Literal, NoReturn
 
 # Documentation this module is built on.
@@ -289,13 +290,22 @@ def dedup_key(event: ParsedEvent) -> str:
     return f"inbound:{event.inbound_message_id}"
 
 
+# AWS's placeholder keyword for a reply that matched no keyword.
+_NO_KEYWORD: Final = re.compile(r"KEYWORD_\d{12}")
+
+
 def message_keyword(message: InboundMessage) -> str | None:
     """Return the keyword of an inbound message, in upper case.
 
     That is AWS's ``messageKeyword`` when given, else the first word of the
-    body, without surrounding punctuation; None for an empty body.
+    body, without surrounding punctuation; None for an empty body. A reply
+    that matches none of the number's keywords arrives with the placeholder
+    ``KEYWORD_<account ID>``: that is no keyword, so the body decides.
     """
-    text = message.keyword or message.body
+    keyword = message.keyword
+    if keyword and _NO_KEYWORD.fullmatch(keyword):
+        keyword = None
+    text = keyword or message.body
     words = text.split(maxsplit=1)
     if not words:
         return None

@@ -926,3 +926,21 @@ def test_fuzz_payload_fields(
         "eventbridge": lambda: json.dumps(eventbridge(document)),
     }[wrapper]()
     _parses_or_fails_cleanly(body)
+
+
+def test_the_no_keyword_placeholder_is_not_a_keyword() -> None:
+    """A reply matching no keyword carries KEYWORD_<account>: the body decides."""
+    message = parse_message(
+        json.dumps(
+            {
+                "originationNumber": "+15555550123",
+                "destinationNumber": "+18885550100",
+                "messageKeyword": "KEYWORD_123456789012",
+                "messageBody": "status please",
+                "inboundMessageId": "in-1",
+            }
+        )
+    )
+    assert isinstance(message, InboundMessage)
+    assert message_keyword(message) == "STATUS"
+    assert not is_opt_out(message)
