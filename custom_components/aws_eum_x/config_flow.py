@@ -99,10 +99,12 @@ ROLE_ARN_PATTERN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,51
 ROLE_SESSION_NAME_PATTERN = re.compile(r"[\w+=,.@-]{2,64}")
 
 
-def _credentials_fields() -> dict[Any, Any]:
+def _credentials_fields(*, secret_optional: bool = False) -> dict[Any, Any]:
+    # Reconfiguring with the same key ID may leave the secret empty.
+    secret = probatio.Optional if secret_optional else probatio.Required
     return {
         probatio.Required(CONF_ACCESS_KEY_ID): _TEXT,
-        probatio.Required(CONF_SECRET_ACCESS_KEY): _PASSWORD,
+        secret(CONF_SECRET_ACCESS_KEY): _PASSWORD,
     }
 
 
@@ -136,12 +138,20 @@ def _connection_fields(
 
 
 def _credentials_schema(
-    method: str, regions: tuple[str, ...], *, expanded: bool
+    method: str,
+    regions: tuple[str, ...],
+    *,
+    expanded: bool,
+    secret_optional: bool = False,
 ) -> probatio.Schema:
     """Return the form of an authentication method."""
     role = method == AUTH_ASSUME_ROLE
     return probatio.Schema(
-        (_credentials_fields() if method != AUTH_DEFAULT_CHAIN else {})
+        (
+            _credentials_fields(secret_optional=secret_optional)
+            if method != AUTH_DEFAULT_CHAIN
+            else {}
+        )
         | (_role_fields() if role else {})
         | _connection_fields(regions, expanded=expanded, role=role)
     )
@@ -355,6 +365,14 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         placeholders: dict[str, str] = {}
         if user_input is not None:
             data = {**_clean(user_input), CONF_AUTH_METHOD: method}
+            if (
+                entry is not None
+                and CONF_ACCESS_KEY_ID in data
+                and CONF_SECRET_ACCESS_KEY not in data
+                and data[CONF_ACCESS_KEY_ID] == entry.data.get(CONF_ACCESS_KEY_ID)
+            ):
+                # Same key: AWS shows a secret only once, so keep the stored one.
+                data[CONF_SECRET_ACCESS_KEY] = entry.data[CONF_SECRET_ACCESS_KEY]
             errors = _form_errors(data)
             account_id = None
             if not errors:
@@ -374,11 +392,16 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
             shown: Mapping[str, Any] = _clean(user_input)
         elif entry is not None and _method(entry.data) == method:
             shown = entry.data
+        elif entry is not None:
+            # Another method: what it shares with the old one stays.
+            kept = (CONF_REGION, CONF_ENDPOINT_URL, CONF_ACCESS_KEY_ID)
+            shown = {k: v for k, v in entry.data.items() if k in kept}
         else:
             shown = {}
         schema = _credentials_schema(
             method,
             await self._regions(),
+            secret_optional=reconfiguring,
             # After an error that points at the endpoint URL, and when the
             # entry has one, keep the section that holds it open.
             expanded=CONF_ENDPOINT_URL in shown,
@@ -458,6 +481,9 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
 def _form_errors(data: Mapping[str, Any]) -> dict[str, str]:
     """Return what is wrong with the input before AWS is asked anything."""
     errors: dict[str, str] = {}
+    if CONF_ACCESS_KEY_ID in data and CONF_SECRET_ACCESS_KEY not in data:
+        # A new key ID (reconfigure keeps the secret of the same key only).
+        errors[CONF_SECRET_ACCESS_KEY] = "secret_required"
     if data[CONF_AUTH_METHOD] == AUTH_ASSUME_ROLE:
         if not ROLE_ARN_PATTERN.fullmatch(data[CONF_ROLE_ARN]):
             errors[CONF_ROLE_ARN] = "invalid_role_arn"

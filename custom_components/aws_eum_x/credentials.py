@@ -2,10 +2,10 @@
 
 With an access key, each client signs with the key. With a role to assume,
 the entry gets its own aiobotocore session whose credentials are
-aiobotocore's deferred refreshable credentials: the first request, and any
-request within the refresh window before they expire, first calls STS
-AssumeRole with the access key (on Home Assistant's shared HTTP session), so
-no request is ever signed with expired credentials.
+aiobotocore's refreshable credentials: the first client calls STS AssumeRole
+with the access key (on Home Assistant's shared HTTP session), and any
+request within the refresh window before they expire calls it again first,
+so no request is ever signed with expired credentials.
 
 When Home Assistant runs on AWS, botocore's default chain finds them (see
 :class:`DefaultChain`). Like api.py, it imports nothing from Home Assistant.
@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, Final, override
 from aiobotocore.credentials import (
     AioCredentialResolver,
     AioCredentials,
-    AioDeferredRefreshableCredentials,
     AioRefreshableCredentials,
 )
 from aiobotocore.session import AioSession
@@ -112,9 +111,14 @@ class _AssumeRoleProvider(CredentialProvider):
         self._fetch = fetch
 
     @override
-    async def load(self) -> AioDeferredRefreshableCredentials:
-        return AioDeferredRefreshableCredentials(
-            refresh_using=self._fetch, method=self.METHOD
+    async def load(self) -> AioRefreshableCredentials:
+        # The first AssumeRole is made here, when the first client is
+        # created: a refusal reaches the caller as the integration's error.
+        # Left to botocore's refresh, it would also be logged as a warning
+        # with a traceback, for what is a settings problem.
+        metadata = await self._fetch()
+        return AioRefreshableCredentials.create_from_metadata(
+            metadata, refresh_using=self._fetch, method=self.METHOD
         )
 
 

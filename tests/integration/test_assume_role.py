@@ -149,9 +149,16 @@ async def test_the_flow_adds_an_entry_for_the_roles_account(
     ],
 )
 async def test_every_assume_role_refusal_is_named(
-    hass: HomeAssistant, emulator: Emulator, overrides: dict, error: str
+    hass: HomeAssistant,
+    emulator: Emulator,
+    overrides: dict,
+    error: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Untrusted user, wrong or missing external ID, no such role, bad ARN."""
+    """Untrusted user, wrong or missing external ID, no such role, bad key.
+
+    A settings problem, said in the form: no warning or traceback in the log.
+    """
     result = await start_user_flow(hass, "assume_role")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _role_input(emulator, **overrides)
@@ -165,6 +172,13 @@ async def test_every_assume_role_refusal_is_named(
             "set" if overrides.get(CONF_EXTERNAL_ID, EXTERNAL_ID) else "not set"
         )
         assert placeholders["action"] == "sts:AssumeRole"
+    assert "Traceback" not in caplog.text
+    assert not [
+        r
+        for r in caplog.records
+        if r.levelno >= logging.WARNING
+        and r.name.startswith(("aiobotocore", "botocore", "custom_components"))
+    ]
 
 
 async def test_credentials_refresh_across_expiry_during_a_fan_out(

@@ -423,3 +423,47 @@ async def test_advanced_stays_open_when_it_holds_the_endpoint(
     assert result["errors"] == {"base": "cannot_connect"}
     advanced = result["data_schema"].schema["advanced"]
     assert advanced.options["collapsed"] is False
+
+
+async def test_reconfigure_keeps_the_secret_of_the_same_key(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """AWS shows a secret once: the same key ID may leave it empty."""
+    result = await start_reconfigure_flow(hass, loaded_entry)
+    data = flow_input(emulator, region="us-east-2")
+    del data[CONF_SECRET_ACCESS_KEY]
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    assert result["reason"] == "reconfigure_successful"
+    assert loaded_entry.data[CONF_SECRET_ACCESS_KEY] == DEMO_SECRET_ACCESS_KEY
+    assert loaded_entry.data[CONF_REGION] == "us-east-2"
+
+
+async def test_reconfigure_needs_the_secret_of_a_new_key(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A new key ID without its secret is refused before AWS is asked."""
+    result = await start_reconfigure_flow(hass, loaded_entry)
+    data = flow_input(emulator, access_key_id=SECOND_KEY)
+    del data[CONF_SECRET_ACCESS_KEY]
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    assert result["errors"] == {CONF_SECRET_ACCESS_KEY: "secret_required"}
+
+
+async def test_switching_method_keeps_what_the_methods_share(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Key → role: region, endpoint and key ID are suggested, not blanked."""
+    result = await start_reconfigure_flow(hass, loaded_entry, "assume_role")
+    schema = result["data_schema"].schema
+
+    def suggested(schema: dict) -> dict:
+        return {
+            str(key): key.description["suggested_value"]
+            for key in schema
+            if key.description and "suggested_value" in key.description
+        }
+
+    assert suggested(schema)[CONF_ACCESS_KEY_ID] == DEMO_ACCESS_KEY_ID
+    assert suggested(schema)[CONF_REGION] == REGION
+    advanced = schema["advanced"].schema.schema
+    assert suggested(advanced) == {CONF_ENDPOINT_URL: emulator.url}
