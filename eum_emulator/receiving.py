@@ -21,6 +21,7 @@ from typing import Any, Final
 from botocore.exceptions import ClientError
 import botocore.session
 
+from .simulator import TEXT_EVENT_TYPES
 from .state import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY
 
 TOPIC_NAME: Final = "aws-eum-x-events"
@@ -30,22 +31,7 @@ EVENT_DESTINATION_NAME: Final = "aws-eum-x-sns"
 TWO_WAY_NUMBER: Final = "+18885550100"
 # docs/aws/receiving.yaml: every TEXT_* value of the API's EventType except
 # TEXT_ALL and TEXT_SENT ("The TEXT_SENT event type is not supported").
-MATCHING_EVENT_TYPES: Final = (
-    "TEXT_PENDING",
-    "TEXT_QUEUED",
-    "TEXT_SUCCESSFUL",
-    "TEXT_DELIVERED",
-    "TEXT_INVALID",
-    "TEXT_INVALID_MESSAGE",
-    "TEXT_UNREACHABLE",
-    "TEXT_CARRIER_UNREACHABLE",
-    "TEXT_BLOCKED",
-    "TEXT_CARRIER_BLOCKED",
-    "TEXT_SPAM",
-    "TEXT_UNKNOWN",
-    "TEXT_TTL_EXPIRED",
-    "TEXT_PROTECT_BLOCKED",
-)
+MATCHING_EVENT_TYPES: Final = tuple(sorted(TEXT_EVENT_TYPES))
 # docs/aws/receiving.yaml's Queue: 4 days, the longest long-polling wait.
 QUEUE_ATTRIBUTES: Final = {
     "MessageRetentionPeriod": "345600",

@@ -47,7 +47,7 @@ from .ratelimit import RateLimiter
 from .segments import SegmentCount, count_segments
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Mapping
+    from collections.abc import Awaitable, Callable, Iterable, Mapping
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
@@ -200,6 +200,16 @@ class _FanOut:
         """Return how many messages failed (refused, or their answer lost)."""
         return sum(isinstance(o, AwsSmsError) for o in self.outcomes.values())
 
+    async def track(self, number: str, send: Awaitable[SentMessage]) -> SentMessage:
+        """Await one message's send and record how it ended."""
+        try:
+            sent = await send
+        except AwsSmsError as err:
+            self.outcomes[number] = err
+            raise
+        self.outcomes[number] = sent
+        return sent
+
 
 class SmsSender:
     """Sends SMS for one config entry."""
@@ -306,14 +316,17 @@ class SmsSender:
         try:
             outcomes = await asyncio.gather(
                 *(
-                    self._send_one(
+                    fan_out.track(
                         number,
-                        body=body,
-                        count=count,
-                        options=options,
-                        rate_key=rate_key,
-                        rate=rate,
-                        fan_out=fan_out,
+                        self._attempts(
+                            number,
+                            body=body,
+                            count=count,
+                            options=options,
+                            rate_key=rate_key,
+                            rate=rate,
+                            fan_out=fan_out,
+                        ),
                     )
                     for number in numbers
                 ),
@@ -341,33 +354,6 @@ class SmsSender:
             self._report_sent(item, options)
         if failed:
             self._raise_failures(sent, failed)
-        return sent
-
-    async def _send_one(
-        self,
-        number: str,
-        *,
-        body: str,
-        count: SegmentCount,
-        options: MessageOptions,
-        rate_key: str,
-        rate: float,
-        fan_out: _FanOut,
-    ) -> SentMessage:
-        try:
-            sent = await self._attempts(
-                number,
-                body=body,
-                count=count,
-                options=options,
-                rate_key=rate_key,
-                rate=rate,
-                fan_out=fan_out,
-            )
-        except AwsSmsError as err:
-            fan_out.outcomes[number] = err
-            raise
-        fan_out.outcomes[number] = sent
         return sent
 
     async def _attempts(

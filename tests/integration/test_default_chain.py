@@ -48,14 +48,38 @@ def account_state() -> AccountState:
 @pytest.fixture
 def on_aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, emulator: Emulator) -> None:
     """What an ECS task sees: the endpoint and its token, and no files."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    _no_keys_or_files(monkeypatch, tmp_path)
     monkeypatch.setenv(
         "AWS_CONTAINER_CREDENTIALS_FULL_URI", emulator.container_credentials_url(ROLE)
     )
     monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", TOKEN)
+
+
+def _no_keys_or_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No key in the environment and no ~/.aws files, as on a fresh host."""
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+
+
+async def _loaded_chain_entry(
+    hass: HomeAssistant, emulator: Emulator
+) -> MockConfigEntry:
+    """Set up an entry that uses the default chain."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_AUTH_METHOD: "default_chain",
+            CONF_REGION: "us-east-1",
+            CONF_ENDPOINT_URL: emulator.url,
+        },
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
 
 
 def _chain_input(emulator: Emulator) -> dict:
@@ -104,18 +128,7 @@ async def test_sends_renew_the_task_roles_credentials(
     hass: HomeAssistant, emulator: Emulator
 ) -> None:
     """Two-second sessions: a send after expiry renews them first, and works."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_AUTH_METHOD: "default_chain",
-            CONF_REGION: "us-east-1",
-            CONF_ENDPOINT_URL: emulator.url,
-        },
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await _loaded_chain_entry(hass, emulator)
     for body in ("first", "second"):
         await hass.services.async_call(
             DOMAIN,
@@ -140,16 +153,12 @@ async def test_nothing_found_is_named(
     tmp_path: Path,
 ) -> None:
     """A home server has no task role: the form says so, and leaks no thread."""
+    _no_keys_or_files(monkeypatch, tmp_path)
     for name in (
-        "AWS_ACCESS_KEY_ID",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_PROFILE",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     ):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     result = await start_user_flow(hass, "default_chain")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _chain_input(emulator)
@@ -206,10 +215,7 @@ async def test_a_source_that_fails_is_named(
     tmp_path: Path,
 ) -> None:
     """A task role endpoint that refuses: the form says the credentials failed."""
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    _no_keys_or_files(monkeypatch, tmp_path)
     monkeypatch.setenv(
         "AWS_CONTAINER_CREDENTIALS_FULL_URI", emulator.container_credentials_url(ROLE)
     )
@@ -227,18 +233,7 @@ async def test_a_renewal_that_fails_sends_nothing(
     hass: HomeAssistant, emulator: Emulator
 ) -> None:
     """The task role's endpoint stops answering: the send fails, unsent."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_AUTH_METHOD: "default_chain",
-            CONF_REGION: "us-east-1",
-            CONF_ENDPOINT_URL: emulator.url,
-        },
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await _loaded_chain_entry(hass, emulator)
     emulator.state.container_authorization_token = "rotated-by-someone-else"
     await asyncio.sleep(2.2)
     # botocore itself retries the endpoint (about 3 s); one attempt of ours
