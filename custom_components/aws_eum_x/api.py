@@ -1,9 +1,10 @@
 """Typed access to AWS End User Messaging SMS over aiobotocore.
 
-This is the only module that imports botocore or aiobotocore. It turns the
-service's JSON into frozen dataclasses, walks every page of Describe* calls,
-and turns botocore's exceptions into this integration's own, so the rest of
-the integration never has to know how AWS reports a problem.
+With credentials.py (where credentials come from), the only module that
+imports botocore or aiobotocore. It turns the service's JSON into frozen
+dataclasses, walks every page of Describe* calls, and turns botocore's
+exceptions into this integration's own, so the rest of the integration
+never has to know how AWS reports a problem.
 
 It imports nothing from Home Assistant: the HTTP session to use is passed in.
 """
