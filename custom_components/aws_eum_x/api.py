@@ -391,7 +391,7 @@ def prepare_session() -> AioSession:
     # Environment and config-file settings (a user's ~/.aws/config).
     session.get_scoped_config()
     loader = cast("_LoaderWarmUp", session)
-    for service in (SERVICE_NAME, "sts"):
+    for service in (SERVICE_NAME, "sts", "sqs"):
         loader.warm_up_loader_caches(service)
     return session
 
