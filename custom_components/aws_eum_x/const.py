@@ -75,6 +75,9 @@ ISSUE_MISSING_PERMISSIONS: Final = "missing_permissions"
 ISSUE_REQUIRED_PERMISSION: Final = "required_permission_denied"
 ISSUE_DAILY_CAP: Final = "daily_cap_reached"
 ISSUE_ROTATE_KEY: Final = "rotate_access_key"
+ISSUE_QUEUE_UNAVAILABLE: Final = "queue_unavailable"
+# The SQS queue delivery events and replies arrive on (docs/aws/).
+CONF_QUEUE_URL: Final = "queue_url"
 
 # Recipients are config subentries.
 SUBENTRY_RECIPIENT: Final = "recipient"
