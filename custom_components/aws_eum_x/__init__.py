@@ -12,22 +12,27 @@ from homeassistant.helpers import (
 )
 from homeassistant.util import dt as dt_util
 
-from .api import AwsSmsError, SmsClient
+from .api import AwsConnection, AwsSmsError, SmsClient
 from .const import (
     AUTH_ACCESS_KEY,
     CONF_AUTH_METHOD,
     CONF_DAILY_SEGMENT_CAP,
     CONF_KEY_ADDED_AT,
     CONF_MESSAGE_TYPE,
+    CONF_PHONE_NUMBER,
+    CONF_QUEUE_URL,
     DOMAIN,
     ISSUE_DAILY_CAP,
     LOGGER,
+    SUBENTRY_RECIPIENT,
 )
 from .coordinator import InventoryCoordinator
 from .entity import service_device_info
 from .helpers import async_connection, async_update_entry_issue
 from .models import AwsSmsConfigEntry, AwsSmsRuntimeData
 from .notify import async_unload_legacy_service, legacy_discovery_info
+from .queue import QueueClient, parse_queue_url
+from .receiver import EventReceiver
 from .rotation import async_track_key_age
 from .sender import SmsSender
 from .services import async_setup_services
@@ -49,7 +54,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bool:
     """Open the AWS clients, fetch the inventory and set up the entities."""
     try:
-        client = await SmsClient.create(await async_connection(hass, entry.data))
+        connection = await async_connection(hass, entry.data)
+        client = await SmsClient.create(connection)
     except AwsSmsError as err:
         # Only a malformed endpoint URL fails before any request is made.
         raise ConfigEntryError(
@@ -87,6 +93,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
             usage=usage,
             inventory=lambda: coordinator.data,
         ),
+        receiver=_receiver(hass, entry, connection),
     )
     entry.async_on_unload(
         coordinator.async_add_listener(
@@ -96,12 +103,33 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
     _remove_stale_devices(hass, entry)
     entry.async_on_unload(async_track_key_age(hass, entry))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if entry.runtime_data.receiver is not None:
+        await entry.runtime_data.receiver.async_start()
     # The legacy notify.<entry title> service that automations call.
     await discovery.async_load_platform(
         hass, Platform.NOTIFY, DOMAIN, legacy_discovery_info(entry), {}
     )
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True
+
+
+def _receiver(
+    hass: HomeAssistant, entry: AwsSmsConfigEntry, connection: AwsConnection
+) -> EventReceiver | None:
+    """Return the receiver of the entry's queue, if it has one."""
+    queue_url = entry.options.get(CONF_QUEUE_URL)
+    if not queue_url:
+        return None
+
+    def recipients() -> dict[str, str]:
+        return {
+            subentry.data[CONF_PHONE_NUMBER]: subentry.title
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_RECIPIENT
+        }
+
+    queue = QueueClient(connection, parse_queue_url(queue_url))
+    return EventReceiver(hass, entry, queue, recipients)
 
 
 @callback
@@ -143,6 +171,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> b
     """Unload the entities and services, save usage and close the clients."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        if entry.runtime_data.receiver is not None:
+            # Before the client: they share what renews the credentials.
+            await entry.runtime_data.receiver.async_stop()
         await async_unload_legacy_service(hass, entry.entry_id)
         await entry.runtime_data.usage.async_save()
         await entry.runtime_data.client.close()

@@ -1,15 +1,16 @@
-"""Binary sensors: whether an identity can receive replies (two-way SMS)."""
+"""Binary sensors: two-way messaging per identity, and the event queue's link."""
 
 from functools import partial
 from typing import TYPE_CHECKING
 
 from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
 
-from .entity import IdentityEntity, add_entities_as_they_appear
+from .entity import IdentityEntity, add_entities_as_they_appear, service_device_info
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from .inventory import Inventory
     from .models import AwsSmsConfigEntry
+    from .receiver import EventReceiver
 
 # Coordinator entities: the coordinator serialises updates.
 PARALLEL_UPDATES = 0
@@ -29,6 +31,39 @@ TWO_WAY = BinarySensorEntityDescription(
     translation_key="two_way",
     entity_category=EntityCategory.DIAGNOSTIC,
 )
+
+
+RECEIVING = BinarySensorEntityDescription(
+    key="receiving",
+    translation_key="receiving",
+    device_class=BinarySensorDeviceClass.CONNECTIVITY,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+class ReceivingSensor(BinarySensorEntity):
+    """On while the entry reads its event queue (delivery events, replies)."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description = RECEIVING
+
+    def __init__(self, entry: AwsSmsConfigEntry, receiver: EventReceiver) -> None:
+        """Report ``receiver``'s connection."""
+        self._receiver = receiver
+        self._attr_unique_id = f"{entry.entry_id}_{RECEIVING.key}"
+        self._attr_device_info = service_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Update when the connection changes."""
+        self.async_on_remove(
+            self._receiver.async_add_status_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether the last poll of the queue worked."""
+        return self._receiver.connected
 
 
 class TwoWaySensor(IdentityEntity, BinarySensorEntity):
@@ -46,7 +81,9 @@ async def async_setup_entry(
     entry: AwsSmsConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add a two-way sensor for each phone number and pool."""
+    """Add a two-way sensor for each phone number and pool, and the queue's."""
+    if entry.runtime_data.receiver is not None:
+        async_add_entities([ReceivingSensor(entry, entry.runtime_data.receiver)])
 
     def candidates(inventory: Inventory) -> Iterable[tuple[str, Callable[[], Entity]]]:
         for identity in inventory.identities.values():

@@ -56,6 +56,7 @@ from .const import (
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
     CONF_PHONE_NUMBER,
+    CONF_QUEUE_URL,
     CONF_REGION,
     CONF_ROLE_ARN,
     CONF_ROLE_SESSION_NAME,
@@ -76,6 +77,12 @@ from .const import (
 from .credentials import AwsAssumeRoleError, AwsInvalidRoleError, AwsNoCredentialsError
 from .helpers import async_connection, async_get_aws_context
 from .phone import InvalidPhoneNumberError, to_e164
+from .queue import (
+    AwsQueueNotFoundError,
+    InvalidQueueUrlError,
+    QueueClient,
+    parse_queue_url,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -575,11 +582,14 @@ class AwsSmsOptionsFlow(OptionsFlow):
     ) -> ConfigFlowResult:
         """Defaults for every message, and the daily segment cap."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             max_price = user_input.get(CONF_MAX_PRICE)
             if max_price and not re.fullmatch(MAX_PRICE_PATTERN, max_price):
                 errors[CONF_MAX_PRICE] = "invalid_max_price"
-            else:
+            elif queue_url := user_input.get(CONF_QUEUE_URL):
+                errors, placeholders = await self._async_check_queue(queue_url)
+            if not errors:
                 self._options = {
                     k: v for k, v in user_input.items() if v not in (None, "")
                 }
@@ -618,6 +628,8 @@ class AwsSmsOptionsFlow(OptionsFlow):
                     else _TEXT
                 ),
                 probatio.Optional(CONF_MAX_PRICE): _TEXT,
+                # Delivery events and replies (docs/aws/README.md).
+                probatio.Optional(CONF_QUEUE_URL): _URL,
                 probatio.Optional(CONF_TIME_TO_LIVE): NumberSelector(
                     NumberSelectorConfig(
                         min=MIN_TIME_TO_LIVE,
@@ -651,7 +663,37 @@ class AwsSmsOptionsFlow(OptionsFlow):
                 schema, user_input or dict(self.config_entry.options)
             ),
             errors=errors,
+            description_placeholders=placeholders,
         )
+
+    async def _async_check_queue(
+        self, queue_url: str
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Check the queue can be read; return form errors and placeholders."""
+        try:
+            address = parse_queue_url(queue_url)
+        except InvalidQueueUrlError:
+            return {CONF_QUEUE_URL: "invalid_queue_url"}, {
+                # URLs stay out of translation strings.
+                "example_queue_url": (
+                    "https://sqs.us-east-1.amazonaws.com/123456789012/aws-eum-x-events"
+                )
+            }
+        connection = None
+        try:
+            connection = await async_connection(self.hass, self.config_entry.data)
+            await QueueClient(connection, address).check()
+        except AwsQueueNotFoundError:
+            region = address.region or str(self.config_entry.data[CONF_REGION])
+            return {CONF_QUEUE_URL: "queue_not_found"}, {"region": region}
+        except AwsAccessDeniedError as err:
+            return {CONF_QUEUE_URL: "queue_access_denied"}, {"action": err.action}
+        except AwsSmsError as err:
+            return {CONF_QUEUE_URL: "queue_unreachable"}, {"error": str(err)}
+        finally:
+            if connection is not None and connection.close_credentials is not None:
+                await self.hass.async_add_executor_job(connection.close_credentials)
+        return {}, {}
 
     async def async_step_rate_limits(
         self, user_input: dict[str, Any] | None = None

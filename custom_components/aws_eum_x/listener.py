@@ -86,6 +86,10 @@ class QueueListener:
         while True:
             try:
                 messages = await self._queue.receive()
+                self._failures = 0
+                self._set_connected(connected=True)
+                # Deleting can fail like receiving: the same handling below.
+                await self._handle(messages)
             except (AwsAuthError, AwsAccessDeniedError, AwsQueueNotFoundError) as err:
                 self._set_connected(connected=False)
                 LOGGER.warning("Stopped reading the event queue: %s", err)
@@ -94,10 +98,6 @@ class QueueListener:
             except AwsSmsError as err:
                 self._set_connected(connected=False)
                 await asyncio.sleep(self._backoff(err))
-                continue
-            self._failures = 0
-            self._set_connected(connected=True)
-            await self._handle(messages)
 
     def _backoff(self, err: AwsSmsError) -> float:
         self._failures += 1

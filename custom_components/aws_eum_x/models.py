@@ -13,6 +13,7 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from .api import SmsClient
     from .coordinator import InventoryCoordinator
+    from .receiver import EventReceiver
     from .sender import SmsSender
     from .usage import DailyUsage
 
@@ -27,6 +28,8 @@ class AwsSmsRuntimeData:
     service_device_id: str
     usage: DailyUsage
     sender: SmsSender
+    # Delivery events and replies, when the options name a queue.
+    receiver: EventReceiver | None = None
 
 
 type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]

@@ -36,6 +36,9 @@ ATTR_TARGET: Final = "target"
 ATTR_MESSAGE: Final = "message"
 ATTR_CONTEXT: Final = "context"
 ATTR_DRY_RUN: Final = "dry_run"
+ATTR_WAIT_FOR_DELIVERY: Final = "wait_for_delivery"
+# The longest an action waits for delivery events, in seconds.
+MAX_WAIT_FOR_DELIVERY: Final = 300
 
 # Options a message may carry: shared by the action and the notify service's
 # ``data``, validated before any AWS call.
@@ -62,6 +65,9 @@ SEND_MESSAGE_SCHEMA: Final = probatio.Schema(
             probatio.EnsureList(), [cv.string]
         ),
         probatio.Required(ATTR_MESSAGE): cv.string,
+        probatio.Optional(ATTR_WAIT_FOR_DELIVERY, default=0): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=0, max=MAX_WAIT_FOR_DELIVERY)
+        ),
         **SEND_OPTIONS_SCHEMA,
     }
 )
@@ -96,14 +102,30 @@ def loaded_entry(hass: HomeAssistant, entry_id: str | None) -> AwsSmsConfigEntry
 
 async def _async_send_message(call: ServiceCall) -> ServiceResponse:
     entry = loaded_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    wait = call.data[ATTR_WAIT_FOR_DELIVERY]
+    receiver = entry.runtime_data.receiver
+    if wait and receiver is None:
+        # Checked before sending: the answer would never come.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="wait_needs_queue",
+            translation_placeholders={"title": entry.title},
+        )
     sent = await entry.runtime_data.sender.async_send(
         call.data[ATTR_TARGET],
         call.data[ATTR_MESSAGE],
         options=send_options(entry.options, call.data),
     )
+    items = [m.as_dict() for m in sent]
+    if wait and receiver is not None:
+        statuses = await receiver.async_wait_for_final(
+            [m.message_id for m in sent if not m.dry_run], wait
+        )
+        for item in items:
+            item["status"] = statuses.get(item["message_id"])
     if not call.return_response:
         return None
-    response: dict[str, Any] = {"messages": [m.as_dict() for m in sent]}
+    response: dict[str, Any] = {"messages": items}
     return response
 
 

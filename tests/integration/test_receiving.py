@@ -1,0 +1,310 @@
+"""Delivery status and replies in Home Assistant, through the emulator's queue.
+
+The options name the queue docs/aws/receiving.yaml creates (made in the
+emulator, with moto's SNS and SQS); a send through the configuration set,
+and a reply to the two-way number, come back as Home Assistant events.
+"""
+
+import asyncio
+from typing import Any
+
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.aws_eum_x.const import (
+    CONF_CONFIGURATION_SET,
+    CONF_PHONE_NUMBER,
+    CONF_QUEUE_URL,
+    DOMAIN,
+    ISSUE_QUEUE_UNAVAILABLE,
+    SUBENTRY_RECIPIENT,
+)
+from custom_components.aws_eum_x.helpers import async_connection
+from custom_components.aws_eum_x.queue import QueueClient, parse_queue_url
+from custom_components.aws_eum_x.receiver import (
+    EVENT_DELIVERY_STATUS,
+    EVENT_MESSAGE_RECEIVED,
+    EventReceiver,
+)
+from eum_emulator import AccessKey, AccountState, Emulator
+
+from .conftest import TITLE, UNIQUE_ID, entry_data
+
+DELIVERED = "+14254147755"  # AWS's US success simulator number
+FAILED = "+14254147167"  # AWS's US failure simulator number
+ALICE = "+15555550123"
+TOLL_FREE = "+18885550100"
+RECEIVING = "binary_sensor.aws_sms_123456789012_us_east_1_receiving"
+NO_SQS_KEY = "TESTKEYNOSQS"
+NO_SQS_SECRET = "no-sqs-secret-EXAMPLEKEY"
+
+
+@pytest.fixture
+def account_state() -> AccountState:
+    """Alice's number is delivered late; one key may not read queues."""
+    state = AccountState(delivery_outcomes={"+15555550777": "TEXT_TTL_EXPIRED"})
+    state.delivery_delay_seconds = 0.2
+    state.access_keys.append(
+        AccessKey(NO_SQS_KEY, NO_SQS_SECRET, allowed_actions=["sms-voice:*"])
+    )
+    return state
+
+
+@pytest.fixture
+async def queue_url(hass: HomeAssistant, emulator: Emulator) -> str:
+    """Create the receiving chain in the emulator."""
+    made = await hass.async_add_executor_job(emulator.provision_receiving)
+    return made["QueueUrl"]
+
+
+@pytest.fixture
+async def receiving_entry(
+    hass: HomeAssistant, emulator: Emulator, queue_url: str
+) -> MockConfigEntry:
+    """The demo entry, reading the queue, with Alice as a recipient."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=TITLE,
+        unique_id=UNIQUE_ID,
+        data=entry_data(emulator),
+        options={CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"},
+        minor_version=3,
+        subentries_data=[
+            ConfigSubentryData(
+                data={CONF_PHONE_NUMBER: ALICE},
+                subentry_type=SUBENTRY_RECIPIENT,
+                title="Alice",
+                unique_id=ALICE,
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def _until(condition: Any) -> None:
+    async with asyncio.timeout(10):
+        while not condition():  # noqa: ASYNC110 - the emulator is another thread
+            await asyncio.sleep(0.05)
+
+
+async def send(hass: HomeAssistant, **data: Any) -> Any:
+    """Call the action and return its response."""
+    return await hass.services.async_call(
+        DOMAIN, "send_message", data, blocking=True, return_response=True
+    )
+
+
+async def test_delivery_status_events_correlate_with_the_send(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry
+) -> None:
+    """Pending then delivered, with the send's message ID and masked target."""
+    events = async_capture_events(hass, EVENT_DELIVERY_STATUS)
+    response = await send(
+        hass, target=DELIVERED, message="hi", context={"automation": "leak"}
+    )
+    message_id = response["messages"][0]["message_id"]
+    await _until(lambda: len(events) == 2)
+    assert [(e.data["status"], e.data["final"]) for e in events] == [
+        ("pending", False),
+        ("delivered", True),
+    ]
+    final = events[1].data
+    assert final["message_id"] == message_id
+    assert final["target"] == "***7755"
+    assert final["context"] == {"automation": "leak"}
+    assert final["config_entry_id"] == receiving_entry.entry_id
+    assert hass.states.get(RECEIVING).state == "on"
+
+
+@pytest.mark.parametrize(
+    ("target", "status"),
+    [(DELIVERED, "delivered"), (FAILED, "blocked"), ("+15555550777", "ttl_expired")],
+)
+async def test_wait_for_delivery_returns_each_outcome(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry, target: str, status: str
+) -> None:
+    """An automation learns whether its alert arrived."""
+    response = await send(hass, target=target, message="hi", wait_for_delivery=10)
+    assert response["messages"][0]["status"] == status
+
+
+async def test_wait_for_delivery_says_pending_at_the_timeout(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """No final event in time: pending, so the automation can escalate."""
+    emulator.state.delivery_delay_seconds = 5
+    response = await send(hass, target=DELIVERED, message="hi", wait_for_delivery=1)
+    assert response["messages"][0]["status"] == "pending"
+
+
+async def test_waiting_needs_a_queue(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Refused before sending, with the reason."""
+    with pytest.raises(ServiceValidationError) as caught:
+        await send(hass, target=DELIVERED, message="hi", wait_for_delivery=30)
+    assert caught.value.translation_key == "wait_needs_queue"
+    assert emulator.outbox == []
+
+
+async def test_a_reply_names_the_recipient(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A reply to the two-way number: who sent it, what, to which number."""
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    inbound_id = await hass.async_add_executor_job(
+        emulator.receive_sms, ALICE, TOLL_FREE, "STATUS"
+    )
+    await _until(lambda: len(events) == 1)
+    data = events[0].data
+    assert data["from"] == ALICE
+    assert data["to"] == TOLL_FREE
+    assert data["body"] == "STATUS"
+    assert data["recipient"] == "Alice"
+    assert data["inbound_message_id"] == inbound_id
+
+
+async def test_options_check_the_queue(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, queue_url: str
+) -> None:
+    """Not a URL, no such queue: named before anything is saved."""
+    for url, error in (
+        ("not a queue", "invalid_queue_url"),
+        (queue_url + "-gone", "queue_not_found"),
+    ):
+        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"],
+            {
+                "message_type": "transactional",
+                "daily_segment_cap": 0,
+                "key_rotation_days": 90,
+                CONF_QUEUE_URL: url,
+            },
+        )
+        assert result["errors"] == {CONF_QUEUE_URL: error}
+
+
+async def test_a_queue_the_key_may_not_read_raises_a_repair_issue(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    queue_url: str,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Access denied cannot be retried away: the issue says what to add."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=entry_data(
+            emulator, access_key_id=NO_SQS_KEY, secret_access_key=NO_SQS_SECRET
+        ),
+        options={CONF_QUEUE_URL: queue_url},
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    issue_id = f"{ISSUE_QUEUE_UNAVAILABLE}_{entry.entry_id}"
+    await _until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert "sqs:ReceiveMessage" in issue.translation_placeholders["error"]
+    assert hass.states.get("binary_sensor.mock_title_receiving").state == "off"
+
+
+async def test_unload_stops_the_listener(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry
+) -> None:
+    """No task keeps polling once the entry is unloaded."""
+    receiver = receiving_entry.runtime_data.receiver
+    assert receiver is not None
+    task = receiver._task
+    assert task is not None
+    assert not task.done()
+    assert await hass.config_entries.async_unload(receiving_entry.entry_id)
+    assert task.done()
+
+
+async def test_waiting_after_the_final_event_came(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry
+) -> None:
+    """A status that arrived before anyone waited is still known."""
+    events = async_capture_events(hass, EVENT_DELIVERY_STATUS)
+    response = await send(hass, target=DELIVERED, message="hi")
+    message_id = response["messages"][0]["message_id"]
+    await _until(lambda: len(events) == 2)
+    receiver = receiving_entry.runtime_data.receiver
+    assert await receiver.async_wait_for_final([message_id], 0) == {
+        message_id: "delivered"
+    }
+
+
+async def test_a_revoked_key_starts_reauthentication(
+    hass: HomeAssistant, aws_client, emulator: Emulator, queue_url: str
+) -> None:
+    """The listener's key stops working: Home Assistant asks for a new one."""
+    emulator.state.access_keys.append(AccessKey("TESTKEYREVOKED", "revoked-secret"))
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=entry_data(
+            emulator, access_key_id="TESTKEYREVOKED", secret_access_key="revoked-secret"
+        ),
+        options={CONF_QUEUE_URL: queue_url},
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    emulator.state.access_keys = [
+        k for k in emulator.state.access_keys if k.access_key_id != "TESTKEYREVOKED"
+    ]
+    # Something on the queue ends the poll under way; the next one is refused.
+    sqs = await aws_client("sqs")
+    await sqs.send_message(QueueUrl=queue_url, MessageBody="{}")
+    await _until(lambda: any(entry.async_get_active_flows(hass, {"reauth"})))
+
+
+async def test_options_name_the_missing_queue_permission(
+    hass: HomeAssistant, emulator: Emulator, queue_url: str
+) -> None:
+    """The key may send but not read queues: the action is named."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=entry_data(
+            emulator, access_key_id=NO_SQS_KEY, secret_access_key=NO_SQS_SECRET
+        ),
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "message_type": "transactional",
+            "daily_segment_cap": 0,
+            "key_rotation_days": 90,
+            CONF_QUEUE_URL: queue_url,
+        },
+    )
+    assert result["errors"] == {CONF_QUEUE_URL: "queue_access_denied"}
+    assert result["description_placeholders"] == {"action": "sqs:GetQueueAttributes"}
+
+
+async def test_stopping_a_receiver_that_never_started(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, queue_url: str
+) -> None:
+    """Unloading after a failed start saves and returns."""
+    connection = await async_connection(hass, loaded_entry.data)
+    receiver = EventReceiver(
+        hass, loaded_entry, QueueClient(connection, parse_queue_url(queue_url)), dict
+    )
+    await receiver.async_stop()
+    assert receiver.connected is None
