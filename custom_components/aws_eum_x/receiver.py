@@ -17,7 +17,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
 from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError
 from .const import DOMAIN, ISSUE_QUEUE_UNAVAILABLE
-from .events import DeliveryEvent, InboundMessage, ParsedEvent
+from .events import DeliveryEvent, InboundMessage, ParsedEvent, message_keyword
 from .helpers import async_update_entry_issue
 from .listener import QueueListener
 from .phone import mask
@@ -154,7 +154,9 @@ class EventReceiver:
                 "from": message.from_number,
                 "to": message.to_number,
                 "body": message.body,
-                "keyword": message.keyword,
+                # AWS's matched keyword, else the reply's first word, upper
+                # case: what an automation compares with ("STATUS").
+                "keyword": message_keyword(message),
                 "inbound_message_id": message.inbound_message_id,
                 "reply_to_message_id": message.reply_to_message_id,
                 "recipient": self._recipients().get(message.from_number),

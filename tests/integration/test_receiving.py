@@ -163,13 +163,14 @@ async def test_a_reply_names_the_recipient(
     """A reply to the two-way number: who sent it, what, to which number."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
     inbound_id = await hass.async_add_executor_job(
-        emulator.receive_sms, ALICE, TOLL_FREE, "STATUS"
+        emulator.receive_sms, ALICE, TOLL_FREE, "status please"
     )
     await _until(lambda: len(events) == 1)
     data = events[0].data
     assert data["from"] == ALICE
     assert data["to"] == TOLL_FREE
-    assert data["body"] == "STATUS"
+    assert data["body"] == "status please"
+    assert data["keyword"] == "STATUS"
     assert data["recipient"] == "Alice"
     assert data["inbound_message_id"] == inbound_id
 
