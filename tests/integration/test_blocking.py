@@ -132,3 +132,33 @@ async def test_renewing_credentials_does_not_block(  # noqa: PLR0917 - fixtures
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert "Detected blocking call" not in caplog.text
+
+
+async def test_reading_the_event_queue_does_not_block(
+    hass: HomeAssistant,
+    emulator,
+    detect_blocking_calls: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Setup with a queue, a delivery event received, unload: no blocking call."""
+    made = await hass.async_add_executor_job(emulator.provision_receiving)
+    entry = MockConfigEntry(
+        domain="aws_eum_x",
+        data=entry_data(emulator),
+        options={"queue_url": made["QueueUrl"], "configuration_set": "home-alerts"},
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    response = await hass.services.async_call(
+        "aws_eum_x",
+        "send_message",
+        {"target": "+14254147755", "message": "hi", "wait_for_delivery": 10},
+        blocking=True,
+        return_response=True,
+    )
+    assert response["messages"][0]["status"] == "delivered"
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert "Detected blocking call" not in caplog.text
