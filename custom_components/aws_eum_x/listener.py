@@ -36,6 +36,8 @@ SAVE_DELAY: Final = 10
 BACKOFF_FIRST: Final = 1.0  # seconds; doubled per failure, with jitter
 BACKOFF_MAX: Final = 300.0
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# What retrying cannot fix: the user must change a key, a policy or a URL.
+_FATAL: Final = (AwsAuthError, AwsAccessDeniedError, AwsQueueNotFoundError)
 
 
 class _Stored(TypedDict):
@@ -85,15 +87,33 @@ class QueueListener:
         """Poll until cancelled, or until a problem only the user can fix."""
         while True:
             try:
+                # Opening the client gets the credentials (a role's first
+                # AssumeRole): it fails like a poll does.
+                async with self._queue.opened():
+                    await self._poll()
+            except _FATAL as err:
+                self._stop(err)
+            except AwsSmsError as err:
+                self._set_connected(connected=False)
+                await asyncio.sleep(self._backoff(err))
+                continue
+            return
+
+    def _stop(self, err: AwsSmsError) -> None:
+        self._set_connected(connected=False)
+        LOGGER.warning("Stopped reading the event queue: %s", err)
+        self._on_fatal(err)
+
+    async def _poll(self) -> None:
+        while True:
+            try:
                 messages = await self._queue.receive()
                 self._failures = 0
                 self._set_connected(connected=True)
                 # Deleting can fail like receiving: the same handling below.
                 await self._handle(messages)
-            except (AwsAuthError, AwsAccessDeniedError, AwsQueueNotFoundError) as err:
-                self._set_connected(connected=False)
-                LOGGER.warning("Stopped reading the event queue: %s", err)
-                self._on_fatal(err)
+            except _FATAL as err:
+                self._stop(err)
                 return
             except AwsSmsError as err:
                 self._set_connected(connected=False)

@@ -11,7 +11,7 @@ Like api.py, it imports nothing from Home Assistant.
 import contextlib
 from dataclasses import dataclass, replace
 import re
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, Self
 
 from yarl import URL
 
@@ -24,7 +24,7 @@ from .api import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import AsyncIterator, Iterator
 
     from aiobotocore.session import ClientCreatorContext
     from types_aiobotocore_sqs.client import SQSClient
@@ -124,6 +124,7 @@ class QueueClient:
             region=address.region or connection.region,
             endpoint_url=address.endpoint_url,
         )
+        self._sqs: SQSClient | None = None
 
     def _client(self) -> ClientCreatorContext[SQSClient]:
         return self._connection.session.create_client(
@@ -131,13 +132,36 @@ class QueueClient:
             **self._connection.client_kwargs(QUEUE_CONFIG, self.address.endpoint_url),
         )
 
+    @contextlib.asynccontextmanager
+    async def opened(self) -> AsyncIterator[Self]:
+        """Keep one SQS client open for every call made inside.
+
+        Creating a client costs milliseconds of the event loop's time: a
+        listener polling for hours opens one, not one per poll and delete.
+        """
+        async with self._client() as sqs:
+            self._sqs = sqs
+            try:
+                yield self
+            finally:
+                self._sqs = None
+
+    @contextlib.asynccontextmanager
+    async def _sqs_client(self) -> AsyncIterator[SQSClient]:
+        """Return the open client, or one for this call alone."""
+        if self._sqs is not None:
+            yield self._sqs
+            return
+        async with self._client() as sqs:
+            yield sqs
+
     async def check(self) -> None:
         """Prove the queue exists and the credentials may read it.
 
         GetQueueAttributes needs sqs:GetQueueAttributes, one of the three
         actions of docs/iam/receiving-policy.json.
         """
-        async with self._client() as sqs:
+        async with self._sqs_client() as sqs:
             with _queue_errors("GetQueueAttributes"):
                 await sqs.get_queue_attributes(
                     QueueUrl=self.address.url, AttributeNames=["QueueArn"]
@@ -147,7 +171,7 @@ class QueueClient:
         self, wait_seconds: int = WAIT_TIME_SECONDS
     ) -> list[QueueMessage]:
         """Long-poll for up to 10 messages; an empty list when none came."""
-        async with self._client() as sqs:
+        async with self._sqs_client() as sqs:
             with _queue_errors("ReceiveMessage"):
                 answer = await sqs.receive_message(
                     QueueUrl=self.address.url,
@@ -162,7 +186,7 @@ class QueueClient:
 
     async def delete(self, message: QueueMessage) -> None:
         """Delete a processed message, so it is not received again."""
-        async with self._client() as sqs:
+        async with self._sqs_client() as sqs:
             with _queue_errors("DeleteMessage"):
                 await sqs.delete_message(
                     QueueUrl=self.address.url, ReceiptHandle=message.receipt_handle

@@ -55,6 +55,14 @@ async def _setup(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) ->
     await hass.async_block_till_done()
 
 
+async def _reach_a_cap_of_one(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Cap 1: one message goes, the next is refused."""
+    await _setup(hass, entry, **{CONF_DAILY_SEGMENT_CAP: 1})
+    await send(hass, target=US_NUMBER, message="one")
+    with pytest.raises(ServiceValidationError):
+        await send(hass, target=US_NUMBER, message="two")
+
+
 def _cap_issue(issue_registry: ir.IssueRegistry, entry: MockConfigEntry) -> Any:
     return issue_registry.async_get_issue(DOMAIN, f"{ISSUE_DAILY_CAP}_{entry.entry_id}")
 
@@ -136,10 +144,7 @@ async def test_the_cap_and_its_issue_follow_the_day(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A dry run leaves the issue; midnight clears it and every reservation."""
-    await _setup(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 1})
-    await send(hass, target=US_NUMBER, message="one")
-    with pytest.raises(ServiceValidationError):
-        await send(hass, target=US_NUMBER, message="two")
+    await _reach_a_cap_of_one(hass, config_entry)
     assert _cap_issue(issue_registry, config_entry)
     # A dry run bills nothing and fits even at zero headroom: it says nothing
     # about the cap, so the issue stays.
@@ -194,10 +199,7 @@ async def test_the_issue_is_cleared_at_setup_when_the_cap_allows_again(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """Raising the cap in the options (a reload) clears the issue at once."""
-    await _setup(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 1})
-    await send(hass, target=US_NUMBER, message="one")
-    with pytest.raises(ServiceValidationError):
-        await send(hass, target=US_NUMBER, message="two")
+    await _reach_a_cap_of_one(hass, config_entry)
     assert _cap_issue(issue_registry, config_entry)
     hass.config_entries.async_update_entry(
         config_entry, options={CONF_DAILY_SEGMENT_CAP: 10}
@@ -213,10 +215,7 @@ async def test_a_reload_at_the_cap_keeps_the_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """Restarting does not hide that today's cap was reached."""
-    await _setup(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 1})
-    await send(hass, target=US_NUMBER, message="one")
-    with pytest.raises(ServiceValidationError):
-        await send(hass, target=US_NUMBER, message="two")
+    await _reach_a_cap_of_one(hass, config_entry)
     assert await hass.config_entries.async_reload(config_entry.entry_id)
     await hass.async_block_till_done()
     assert _cap_issue(issue_registry, config_entry)

@@ -19,7 +19,7 @@ from custom_components.aws_eum_x.events import DeliveryEvent, ParsedEvent
 from custom_components.aws_eum_x.helpers import async_connection
 from custom_components.aws_eum_x.listener import QueueListener
 from custom_components.aws_eum_x.queue import QueueClient, parse_queue_url
-from eum_emulator import AccessKey, AccountState, Emulator
+from eum_emulator import AccessKey, AccountState, Emulator, Role
 
 from .conftest import entry_data
 
@@ -222,3 +222,41 @@ async def test_a_key_that_may_not_read_the_queue_stops_it(
     assert isinstance(recorder.fatal[0], AwsAccessDeniedError)
     assert recorder.fatal[0].action == "sqs:ReceiveMessage"
     assert recorder.connected == [False]
+
+
+async def test_a_role_refused_when_the_listener_opens_is_fatal(
+    hass: HomeAssistant, emulator: Emulator, receiving: dict[str, str]
+) -> None:
+    """The role's first AssumeRole happens as the client opens: it is reported."""
+    listener, recorder = await _listener(
+        hass,
+        emulator,
+        receiving["QueueUrl"],
+        auth_method="assume_role",
+        role_arn="arn:aws:iam::123456789012:role/does-not-exist",
+    )
+    await asyncio.wait_for(listener.run(), 10)
+    assert isinstance(recorder.fatal[0], AwsAccessDeniedError)
+    assert recorder.fatal[0].action == "sts:AssumeRole"
+    assert recorder.connected == [False]
+
+
+async def test_opening_retries_what_retrying_can_fix(
+    hass: HomeAssistant, emulator: Emulator, receiving: dict[str, str]
+) -> None:
+    """STS out of reach while opening: backed off, then polling works."""
+    emulator.add_role(Role("reader", trusted=["AKIAIOSFODNN7EXAMPLE"]))
+    emulator.add_fault("drop", operation="AssumeRole", count=3)
+    listener, recorder = await _listener(
+        hass,
+        emulator,
+        receiving["QueueUrl"],
+        auth_method="assume_role",
+        role_arn="arn:aws:iam::123456789012:role/reader",
+    )
+    task = hass.async_create_background_task(listener.run(), "listener")
+    await recorder.until(lambda: recorder.connected == [False])
+    await _send(hass, emulator, DELIVERED)
+    await recorder.until(lambda: recorder.connected[-1:] == [True])
+    task.cancel()
+    assert recorder.fatal == []
