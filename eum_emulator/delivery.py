@@ -1,4 +1,4 @@
-"""What AWS publishes to SNS: SMS event records and inbound two-way messages.
+"""What AWS publishes to SNS: event records and inbound two-way messages.
 
 The shapes are AWS's documented ones, field for field:
 
@@ -13,6 +13,15 @@ The shapes are AWS's documented ones, field for field:
 * an inbound SMS (TWO_WAY_PAYLOAD_URL): ``originationNumber``,
   ``destinationNumber``, ``messageKeyword``, ``messageBody``,
   ``inboundMessageId``, ``previousPublishedMessageId``.
+
+The same page has a voice and an MMS example, which the emulator could not
+read in the copies of AWS's documentation it was built from. Their records
+here are the SMS record's fields that apply to the channel: an MMS record
+has no ``messageEncoding`` or ``messageType`` (SendMediaMessage takes
+neither) and is one part (media.MMS_LIMITS_URL); a call record has no
+encoding, type, parts or carrier fee, and its final record carries
+``callDurationInSeconds`` (CALL_DURATION_FIELD, the emulator's name: 0 for
+an unanswered call) and ``totalMessagePrice`` (what the call cost).
 """
 
 from dataclasses import dataclass, field
@@ -23,6 +32,8 @@ from .simulator import IN_PROGRESS_EVENT_TYPES, STATUS_DESCRIPTIONS, status_of
 
 if TYPE_CHECKING:
     from datetime import datetime
+
+    from .media import MediaFile
 
 EVENT_FORMAT_URL: Final = (
     "https://docs.aws.amazon.com/sms-voice/latest/userguide/"
@@ -60,13 +71,15 @@ REGISTERED_KEYWORDS: Final = OPT_OUT_KEYWORDS | OPT_IN_KEYWORDS | HELP_KEYWORDS
 _WORD_PUNCTUATION: Final = ".,;:!?\"'()"
 
 EVENT_VERSION: Final = "1.0"
+# The emulator's name for how long an answered call lasted, in seconds.
+CALL_DURATION_FIELD: Final = "callDurationInSeconds"
 # EVENT_FORMAT_URL's examples write GSM-7 as "GSM" and UCS-2 as "UNICODE".
 _ENCODINGS: Final = {"GSM": "GSM", "UCS2": "UNICODE"}
 
 
 @dataclass(frozen=True, kw_only=True)
 class SentMessage:
-    """What an event record says about the message it reports on."""
+    """What an event record says about the message (or call) it reports on."""
 
     message_id: str
     origination: str
@@ -74,11 +87,15 @@ class SentMessage:
     iso_country_code: str | None
     international: bool
     request_time: datetime
-    encoding: str
-    message_type: str
-    parts: int
-    price: float
+    # "text", "media" or "voice": which record the events are.
+    channel: str = "text"
+    encoding: str = ""
+    message_type: str = ""
+    parts: int = 1
+    price: float = 0.0
     context: dict[str, str] = field(default_factory=dict)
+    # An answered call's length; 0 for any other message.
+    call_duration_seconds: int = 0
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,15 +103,19 @@ class PlannedDelivery:
     """The events one accepted message will publish, and where to."""
 
     message: SentMessage
-    final_event_type: str
+    # The event types, in the order they are published.
+    events: tuple[str, ...]
     # (topic ARN, the destination's MatchingEventTypes) per enabled SNS
     # event destination of the message's configuration set.
     topics: tuple[tuple[str, tuple[str, ...]], ...]
     delay_seconds: float
+    # An MMS's media file: its final event depends on what S3 holds, which
+    # is looked at when the events are published.
+    media: MediaFile | None = None
 
     def event_types(self) -> tuple[str, ...]:
         """Return the message's event types in the order they are published."""
-        return ("TEXT_PENDING", self.final_event_type)
+        return self.events
 
 
 def epoch_millis(moment: datetime) -> int:
@@ -109,22 +130,23 @@ def wants(matching_event_types: tuple[str, ...], event_type: str) -> bool:
 
 
 def event_record(message: SentMessage, event_type: str, now: datetime) -> str:
-    """Return the JSON of one SMS event record (EVENT_FORMAT_URL).
+    """Return the JSON of one event record (EVENT_FORMAT_URL).
 
     Args:
         message: The message the event reports on.
-        event_type: A TEXT_* event type.
+        event_type: An event type of the message's channel.
         now: When the event happened (its eventTimestamp).
 
     Returns:
         The record as the SNS message text AWS publishes.
     """
     status = status_of(event_type)
+    final = event_type not in IN_PROGRESS_EVENT_TYPES
     record: dict[str, Any] = {
         "eventType": event_type,
         "eventVersion": EVENT_VERSION,
         "eventTimestamp": epoch_millis(now),
-        "isFinal": event_type not in IN_PROGRESS_EVENT_TYPES,
+        "isFinal": final,
         "originationPhoneNumber": message.origination,
         "destinationPhoneNumber": message.destination,
     }
@@ -134,13 +156,23 @@ def event_record(message: SentMessage, event_type: str, now: datetime) -> str:
         "isInternationalSend": message.international,
         "messageId": message.message_id,
         "messageRequestTimestamp": epoch_millis(message.request_time),
-        "messageEncoding": _ENCODINGS.get(message.encoding, message.encoding),
-        "messageType": message.message_type,
+    }
+    if message.channel == "text":
+        record |= {
+            "messageEncoding": _ENCODINGS.get(message.encoding, message.encoding),
+            "messageType": message.message_type,
+        }
+    record |= {
         "messageStatus": status,
         "messageStatusDescription": STATUS_DESCRIPTIONS[status],
     }
     if message.context:
         record["context"] = dict(message.context)
+    if message.channel == "voice":
+        if final:
+            record[CALL_DURATION_FIELD] = message.call_duration_seconds
+            record["totalMessagePrice"] = message.price
+        return json.dumps(record)
     record |= {
         "totalMessageParts": message.parts,
         "totalMessagePrice": message.price,

@@ -44,12 +44,15 @@ from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     create_backend_app,
 )
+from moto.s3.models import FakeKey, s3_backends
 from moto.sns.models import sns_backends
 from moto.sqs.models import sqs_backends
+from moto.utilities.utils import get_partition
 from multidict import CIMultiDict
 
 from .errors import AwsError
 from .faults import apply_fault
+from .media import StoredObject
 from .sigv4 import authenticate
 from .state import action_allowed
 
@@ -608,6 +611,19 @@ class MotoGateway:
         except ValueError, KeyError:
             return False
 
+    async def stored_object(
+        self, bucket: str, key: str, region: str
+    ) -> StoredObject | None:
+        """Return what moto's S3 holds at ``bucket``/``key``, in the account.
+
+        Only the emulator's account's buckets count: AWS reads MMS media from
+        the sender's account (media.MMS_MEDIA_URL). ``region`` picks the
+        partition; None when there is no such bucket or object.
+        """
+        return await self._in_worker(
+            _stored_object, self.account_id, get_partition(region), bucket, key
+        )
+
     async def publish(self, topic_arn: str, message: str) -> str:
         """Publish ``message`` to an SNS topic as AWS's services do.
 
@@ -655,3 +671,21 @@ def _publish(topic_arn: str, message: str) -> str:
         return str(backend.publish(message, arn=topic_arn))
     except (ValueError, KeyError) as err:
         raise PublishError(f"{topic_arn} is not an SNS topic ARN") from err
+
+
+def _stored_object(
+    account_id: str, partition: str, bucket_name: str, key_name: str
+) -> StoredObject | None:
+    """Look an object up in moto's S3 backend (in the worker thread)."""
+    bucket = s3_backends[account_id][partition].buckets.get(bucket_name)
+    if bucket is None or key_name not in bucket.keys:
+        return None
+    key = bucket.keys[key_name]
+    if not isinstance(key, FakeKey):
+        # A delete marker of a versioned bucket: the object is gone.
+        return None
+    return StoredObject(
+        size=int(key.size),
+        content_type=str(key.metadata.get("content-type") or ""),
+        bucket_region=str(bucket.region_name),
+    )

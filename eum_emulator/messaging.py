@@ -3,9 +3,14 @@
 An accepted SendTextMessage whose configuration set has an enabled SNS event
 destination publishes TEXT_PENDING at once, then the message's final event
 ``delivery_delay_seconds`` later, to each destination whose
-MatchingEventTypes select them. It all happens in the emulator's event loop
-after the answer is sent, as AWS reports events after it accepted a message.
-An SMS "sent" to a two-way number is published to the number's topic.
+MatchingEventTypes select them. A SendMediaMessage does the same with
+MEDIA_PENDING and a MEDIA_ final event, which is a MEDIA_FILE_ one when its
+file is not one AWS can send (media.media_problem). A SendVoiceMessage
+publishes its call's events (simulator.CALL_EVENTS), each
+``delivery_delay_seconds`` after the one before. It all happens in the
+emulator's event loop after the answer is sent, as AWS reports events after
+it accepted a message. An SMS "sent" to a two-way number is published to the
+number's topic.
 """
 
 import asyncio
@@ -14,8 +19,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from .delivery import PlannedDelivery, event_record, wants
-from .errors import InboundError
+from .errors import AwsError, InboundError
 from .gateway import PublishError
+from .media import media_problem
 
 if TYPE_CHECKING:
     from .gateway import MotoGateway
@@ -64,8 +70,21 @@ class Messaging:
         task.add_done_callback(self._tasks.discard)
 
     async def _deliver(self, plan: PlannedDelivery) -> None:
+        events = plan.event_types()
+        if plan.media is not None:
+            media = plan.media
+            try:
+                stored = await self._gateway.stored_object(
+                    media.bucket, media.key, media.region
+                )
+            except AwsError:
+                # The emulator is stopping: nothing more is published.
+                return
+            problem = media_problem(media, stored)
+            if problem is not None:
+                events = (*events[:-1], problem)
         first = True
-        for event_type in plan.event_types():
+        for event_type in events:
             if not first:
                 await asyncio.sleep(plan.delay_seconds)
             first = False

@@ -5,10 +5,10 @@ Messaging SMS publish to it; the SQS queue ``aws-eum-x-events`` (4 days'
 retention, 20 s receive wait, SQS-managed encryption) that only the topic may
 send to, subscribed to the topic with raw message delivery; the
 configuration set ``home-alerts`` with the SNS event destination
-``aws-eum-x-sns`` for the TEXT_* event types; and two-way SMS on the demo
-toll-free number pointed at the topic. Every step is a real, signed API call
-to the emulator (as in docs/aws/README.md, option 2), and running it again
-changes nothing.
+``aws-eum-x-sns`` for the TEXT_, VOICE_ and MEDIA_ event types; and two-way
+SMS on the demo toll-free number pointed at the topic. Every step is a real,
+signed API call to the emulator (as in docs/aws/README.md, option 2), and
+running it again changes nothing.
 
 From Python: :func:`provision_receiving` or ``Emulator.provision_receiving``;
 from a shell: ``python -m eum_emulator.provision --endpoint-url URL``.
@@ -21,7 +21,7 @@ from typing import Any, Final
 from botocore.exceptions import ClientError
 import botocore.session
 
-from .simulator import TEXT_EVENT_TYPES
+from .simulator import MEDIA_EVENT_TYPES, TEXT_EVENT_TYPES, VOICE_EVENT_TYPES
 from .state import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY
 
 TOPIC_NAME: Final = "aws-eum-x-events"
@@ -29,9 +29,12 @@ QUEUE_NAME: Final = "aws-eum-x-events"
 CONFIGURATION_SET_NAME: Final = "home-alerts"
 EVENT_DESTINATION_NAME: Final = "aws-eum-x-sns"
 TWO_WAY_NUMBER: Final = "+18885550100"
-# docs/aws/receiving.yaml: every TEXT_* value of the API's EventType except
-# TEXT_ALL and TEXT_SENT ("The TEXT_SENT event type is not supported").
-MATCHING_EVENT_TYPES: Final = tuple(sorted(TEXT_EVENT_TYPES))
+# docs/aws/receiving.yaml: every TEXT_, VOICE_ and MEDIA_ value of the API's
+# EventType except the ALL filters and TEXT_SENT ("The TEXT_SENT event type
+# is not supported").
+MATCHING_EVENT_TYPES: Final = tuple(
+    sorted(TEXT_EVENT_TYPES | VOICE_EVENT_TYPES | MEDIA_EVENT_TYPES)
+)
 # docs/aws/receiving.yaml's Queue: 4 days, the longest long-polling wait.
 QUEUE_ATTRIBUTES: Final = {
     "MessageRetentionPeriod": "345600",

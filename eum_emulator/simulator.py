@@ -1,10 +1,12 @@
-"""AWS's destination simulator numbers and the delivery outcome of a send.
+"""AWS's destination simulator numbers and the outcome of a send or a call.
 
 AWS End User Messaging SMS routes messages to its destination simulator
 numbers without a carrier and reports realistic events for them: one number
 per country for a success, one for a failure. The emulator reports the same
 outcomes for the same numbers, and ``delivered`` for every other number
-unless the state's ``delivery_outcomes`` names another event type.
+unless the state's ``delivery_outcomes`` names another event type. MMS
+follow the same rules with the MEDIA_ event types. A voice call is answered
+unless the state's ``call_outcomes`` says otherwise.
 """
 
 from typing import Final
@@ -87,8 +89,84 @@ TEXT_EVENT_TYPES: Final = frozenset(
         "TEXT_PROTECT_BLOCKED",
     }
 )
-# Types after which AWS may still report another state for the message.
-IN_PROGRESS_EVENT_TYPES: Final = frozenset({"TEXT_PENDING", "TEXT_QUEUED"})
+# The MEDIA_* values of the API's EventType enum (botocore's service model):
+# the events of an MMS, EVENT_TYPES_URL. The first three FILE_ types are how
+# AWS reports a media file it could not send, after accepting the message.
+MEDIA_EVENT_TYPES: Final = frozenset(
+    {
+        "MEDIA_PENDING",
+        "MEDIA_QUEUED",
+        "MEDIA_SUCCESSFUL",
+        "MEDIA_DELIVERED",
+        "MEDIA_INVALID",
+        "MEDIA_INVALID_MESSAGE",
+        "MEDIA_UNREACHABLE",
+        "MEDIA_CARRIER_UNREACHABLE",
+        "MEDIA_BLOCKED",
+        "MEDIA_CARRIER_BLOCKED",
+        "MEDIA_SPAM",
+        "MEDIA_UNKNOWN",
+        "MEDIA_TTL_EXPIRED",
+        "MEDIA_FILE_INACCESSIBLE",
+        "MEDIA_FILE_TYPE_UNSUPPORTED",
+        "MEDIA_FILE_SIZE_EXCEEDED",
+    }
+)
+# The VOICE_* values of the same enum: the events of a call.
+VOICE_EVENT_TYPES: Final = frozenset(
+    {
+        "VOICE_INITIATED",
+        "VOICE_RINGING",
+        "VOICE_ANSWERED",
+        "VOICE_COMPLETED",
+        "VOICE_BUSY",
+        "VOICE_NO_ANSWER",
+        "VOICE_FAILED",
+        "VOICE_TTL_EXPIRED",
+    }
+)
+EVENT_TYPES_URL: Final = (
+    "https://docs.aws.amazon.com/sms-voice/latest/userguide/"
+    "configuration-sets-event-types.html"
+)
+# Types after which AWS may still report another state for the message. A
+# call is in progress until it is completed (EVENT_TYPES_URL: VOICE_COMPLETED
+# "occurs when the audio message is played to the recipient") or ends
+# unanswered, busy, failed or expired.
+IN_PROGRESS_EVENT_TYPES: Final = frozenset(
+    {
+        "TEXT_PENDING",
+        "TEXT_QUEUED",
+        "MEDIA_PENDING",
+        "MEDIA_QUEUED",
+        "VOICE_INITIATED",
+        "VOICE_RINGING",
+        "VOICE_ANSWERED",
+    }
+)
+# The events of a call, in order, for each outcome a state's call_outcomes
+# may name. AWS documents the event types, not their sequence: this one is
+# the emulator's (a busy line does not ring; a call whose time to live ran
+# out was never placed).
+CALL_EVENTS: Final[dict[str, tuple[str, ...]]] = {
+    "answered": (
+        "VOICE_INITIATED",
+        "VOICE_RINGING",
+        "VOICE_ANSWERED",
+        "VOICE_COMPLETED",
+    ),
+    "no_answer": ("VOICE_INITIATED", "VOICE_RINGING", "VOICE_NO_ANSWER"),
+    "busy": ("VOICE_INITIATED", "VOICE_BUSY"),
+    "failed": ("VOICE_INITIATED", "VOICE_FAILED"),
+    "ttl_expired": ("VOICE_TTL_EXPIRED",),
+}
+CALL_OUTCOMES: Final = frozenset(CALL_EVENTS)
+DEFAULT_CALL_OUTCOME: Final = "answered"
+_CHANNEL_EVENT_TYPES: Final = {
+    "TEXT": TEXT_EVENT_TYPES,
+    "MEDIA": MEDIA_EVENT_TYPES,
+    "VOICE": VOICE_EVENT_TYPES,
+}
 
 # messageStatusDescription per status. DELIVERED and SUCCESSFUL are the texts
 # of AWS's SMS event examples
@@ -109,6 +187,18 @@ STATUS_DESCRIPTIONS: Final = {
     "UNKNOWN": "Unknown error attempting to reach phone",
     "TTL_EXPIRED": "Message was not delivered within its time to live",
     "PROTECT_BLOCKED": "Message was blocked by a protect configuration",
+    # MMS file failures and call states: the emulator's own wording of
+    # EVENT_TYPES_URL's descriptions.
+    "FILE_INACCESSIBLE": "Media file could not be accessed",
+    "FILE_TYPE_UNSUPPORTED": "Media file type is not supported",
+    "FILE_SIZE_EXCEEDED": "Media file is larger than its type allows",
+    "INITIATED": "Call has been initiated",
+    "RINGING": "Phone is ringing",
+    "ANSWERED": "Call has been answered",
+    "COMPLETED": "Voice message has been played to the recipient",
+    "BUSY": "Phone line is busy",
+    "NO_ANSWER": "Call was not answered",
+    "FAILED": "Call could not be placed",
 }
 
 
@@ -117,25 +207,38 @@ def is_simulator_number(number: str) -> bool:
     return number in SUCCESS_NUMBERS or number in FAILURE_NUMBERS
 
 
-def delivery_outcome(number: str, overrides: dict[str, str]) -> str:
+def delivery_outcome(
+    number: str, overrides: dict[str, str], channel: str = "TEXT"
+) -> str:
     """Return the final event type a message to ``number`` ends with.
 
     Args:
         number: The destination, in E.164.
         overrides: The state's ``delivery_outcomes`` (number -> event type),
-            which win over the simulator table.
+            which win over the simulator table. A TEXT_ type also decides an
+            MMS's outcome and a MEDIA_ type a text's, where the other channel
+            has that status (TEXT_PROTECT_BLOCKED has no MEDIA_ twin, the
+            MEDIA_FILE_ types no TEXT_ ones).
+        channel: ``TEXT`` or ``MEDIA``.
 
     Returns:
-        A TEXT_* event type: the override, else the simulator number's
-        outcome, else TEXT_DELIVERED.
+        An event type of the channel: the override, else the simulator
+        number's outcome, else the channel's DELIVERED.
     """
     if number in overrides:
-        return overrides[number]
+        event_type = f"{channel}_{status_of(overrides[number])}"
+        if event_type in _CHANNEL_EVENT_TYPES[channel]:
+            return event_type
     if number in FAILURE_NUMBERS:
-        return FAILURE_EVENT
-    return SUCCESS_EVENT
+        return f"{channel}_{status_of(FAILURE_EVENT)}"
+    return f"{channel}_{status_of(SUCCESS_EVENT)}"
+
+
+def call_outcome(number: str, overrides: dict[str, str]) -> str:
+    """Return how a call to ``number`` ends (``call_outcomes``, else answered)."""
+    return overrides.get(number, DEFAULT_CALL_OUTCOME)
 
 
 def status_of(event_type: str) -> str:
     """Return an event type's messageStatus (``TEXT_DELIVERED`` -> ``DELIVERED``)."""
-    return event_type.removeprefix("TEXT_")
+    return event_type.split("_", 1)[1]

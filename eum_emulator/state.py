@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 import yaml
 
-from .simulator import TEXT_EVENT_TYPES
+from .media import DEFAULT_MEDIA_MESSAGE_PRICES
+from .simulator import CALL_OUTCOMES, MEDIA_EVENT_TYPES, TEXT_EVENT_TYPES
+from .voice import DEFAULT_CALL_DURATION_SECONDS, DEFAULT_VOICE_MINUTE_PRICES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -63,7 +65,27 @@ CALLING_CODES = {
     "BR": "55",
     "MX": "52",
     "JP": "81",
+    # The rest of the voice sandbox's countries (voice.VOICE_COUNTRIES_URL).
+    "HK": "852",
+    "IL": "972",
+    "SG": "65",
+    "SE": "46",
 }
+
+# Canada and the US share calling code 1; a number is Canadian by its area
+# code. The Canadian Numbering Administrator assigns them; this is the list of
+# geographic ones by province as copied at
+# https://www.places.com.ng/canada-area-code-information/ (Alberta to Yukon).
+CANADIAN_AREA_CODES = frozenset(
+    {
+        "204", "226", "236", "249", "250", "257", "263", "289", "306", "343",
+        "354", "365", "367", "368", "382", "387", "403", "416", "418", "428",
+        "431", "437", "438", "450", "468", "474", "506", "514", "519", "548",
+        "579", "581", "584", "587", "604", "613", "639", "647", "672", "683",
+        "705", "709", "742", "753", "778", "780", "782", "807", "819", "825",
+        "867", "873", "879", "902", "905", "942",
+    }
+)  # fmt: skip
 
 # Price of one SMS segment, in USD, by destination country.
 DEFAULT_SEGMENT_PRICES = {"US": 0.00883, "CA": 0.00883, "GB": 0.0463, "default": 0.05}
@@ -107,6 +129,19 @@ def action_allowed(allowed_actions: list[str] | None, action: str) -> bool:
 
 class StateError(ValueError):
     """The state file does not describe a valid account."""
+
+
+def _check_number_map(mapping: Any, name: str, allowed: frozenset[str]) -> None:
+    """Reject a map that is not E.164 number -> one of ``allowed``."""
+    if not isinstance(mapping, dict):
+        raise StateError(f"{name} must map numbers to outcomes")
+    for number, outcome in mapping.items():
+        if not _E164_RE.fullmatch(str(number)):
+            raise StateError(f"{name}: {number!r} is not an E.164 phone number")
+        if outcome not in allowed:
+            raise StateError(
+                f"{name}: {outcome!r} is not one of {', '.join(sorted(allowed))}"
+            )
 
 
 def _build[T](cls: type[T], raw: Any, where: str) -> T:
@@ -402,7 +437,9 @@ def _demo_phone_numbers() -> list[PhoneNumber]:
             phone_number="+18885550100",
             iso_country_code="US",
             number_type="TOLL_FREE",
-            capabilities=["SMS", "VOICE"],
+            # A US toll-free number may send MMS to the US
+            # (media.MMS_COUNTRIES_URL).
+            capabilities=["SMS", "VOICE", "MMS"],
             monthly_leasing_price="2.00",
         ),
         PhoneNumber(
@@ -469,26 +506,42 @@ class AccountState:
     # (TEXT_BLOCKED, TEXT_TTL_EXPIRED ...). Wins over the simulator numbers;
     # any other number is TEXT_DELIVERED.
     delivery_outcomes: dict[str, str] = field(default_factory=dict)
-    # How long after TEXT_PENDING the final event of a message is published.
+    # How long after TEXT_PENDING the final event of a message is published
+    # (and between the events of a call).
     delivery_delay_seconds: float = 0.2
+    # Destination number -> how a call to it ends: answered, no_answer, busy,
+    # failed or ttl_expired; any other number answers.
+    call_outcomes: dict[str, str] = field(default_factory=dict)
+    # How long an answered call lasts (its callDurationInSeconds).
+    call_duration_seconds: int = DEFAULT_CALL_DURATION_SECONDS
+    # Price of a minute of a call and of an MMS, in USD, by country.
+    voice_minute_prices: dict[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_VOICE_MINUTE_PRICES)
+    )
+    media_message_prices: dict[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_MEDIA_MESSAGE_PRICES)
+    )
+    # Calls each origination identity may place per second; None: no limit,
+    # as AWS documents no default (voice.VOICE_LIMITS_URL). The sandbox's
+    # five calls a minute apply whatever this says.
+    voice_calls_per_second: float | None = None
 
     def __post_init__(self) -> None:
-        """Reject delivery outcomes and delays the emulator cannot produce."""
-        if not isinstance(self.delivery_outcomes, dict):
-            raise StateError("delivery_outcomes must map numbers to event types")
-        for number, event_type in self.delivery_outcomes.items():
-            if not _E164_RE.fullmatch(str(number)):
-                raise StateError(
-                    f"delivery_outcomes: {number!r} is not an E.164 phone number"
-                )
-            if event_type not in TEXT_EVENT_TYPES:
-                raise StateError(
-                    f"delivery_outcomes: {event_type!r} is not one of "
-                    f"{', '.join(sorted(TEXT_EVENT_TYPES))}"
-                )
+        """Reject outcomes, delays and durations the emulator cannot produce."""
+        delivery_types = TEXT_EVENT_TYPES | MEDIA_EVENT_TYPES
+        _check_number_map(self.delivery_outcomes, "delivery_outcomes", delivery_types)
+        _check_number_map(self.call_outcomes, "call_outcomes", CALL_OUTCOMES)
         delay = self.delivery_delay_seconds
         if isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0:
             raise StateError("delivery_delay_seconds must be a number of seconds >= 0")
+        duration = self.call_duration_seconds
+        if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
+            raise StateError("call_duration_seconds must be a whole number >= 1")
+        rate = self.voice_calls_per_second
+        if rate is not None and (
+            isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0
+        ):
+            raise StateError("voice_calls_per_second must be a number > 0")
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Self:

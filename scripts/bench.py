@@ -11,7 +11,10 @@ in the same run, side by side, against the local emulator:
   refresh, a reload and a 100-target send;
 * a 100-target fan-out at a configured messages-per-second: elapsed versus
   theoretical;
-* resident memory added per loaded config entry.
+* resident memory added per loaded config entry;
+* what comes back through the event queue: the latency from the emulator
+  publishing a reply (or a delivery event) to the Home Assistant event, and
+  the queue listener's idle cost in requests and CPU seconds per hour.
 
 Prints a table and writes JSON (``--json``, default bench-results.json).
 """
@@ -41,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from aiobotocore.config import AioConfig  # noqa: E402
 from aiobotocore.session import AioSession  # noqa: E402
 from homeassistant import loader  # noqa: E402
+from homeassistant.core import Event, callback  # noqa: E402
 from homeassistant.exceptions import HomeAssistantError  # noqa: E402
 from homeassistant.setup import async_setup_component  # noqa: E402
 from pytest_homeassistant_custom_component.common import (  # noqa: E402
@@ -178,6 +182,142 @@ class StallMeter:
 
 ROLE_LIFETIME = 1.0
 ROLE_SENDS = 10
+TWO_WAY_NUMBER = "+18885550100"  # the demo toll-free number, made two-way
+REPLY_FROM = "+15555550123"
+EVENT_SAMPLES = 50
+
+
+def _provision_receiving(emulator: EmulatorProcess) -> str:
+    """Create the topic, queue and two-way number; return the queue URL.
+
+    In a process of its own, like the emulator: this one never loads moto.
+    """
+    made = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eum_emulator.provision",
+            "--endpoint-url",
+            emulator.url,
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return str(json.loads(made.stdout)["QueueUrl"])
+
+
+def _post_inbound(emulator: EmulatorProcess, body: str) -> None:
+    payload = {"from": REPLY_FROM, "to": TWO_WAY_NUMBER, "body": body}
+    request = urllib.request.Request(  # noqa: S310 - loopback http only
+        f"{emulator.url}/_emulator/inbound",
+        data=json.dumps(payload).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as resp:  # noqa: S310
+        resp.read()
+
+
+async def _receiving(
+    hass: HomeAssistant, emulator: EmulatorProcess, idle_seconds: float
+) -> dict[str, Any]:
+    """Time events through the queue; measure the listener's idle cost.
+
+    Latency: from just before the emulator is asked to publish (a reply, or
+    a send whose delivery event it publishes at once) to the Home Assistant
+    event. Idle cost: the same entry, idle for the same time, with and
+    without its queue; requests as the emulator counted them.
+    """
+    queue_url = await hass.async_add_executor_job(_provision_receiving, emulator)
+    entry = _entry(
+        emulator,
+        REGIONS[0],
+        {
+            "queue_url": queue_url,
+            "configuration_set": "home-alerts",
+            "messages_per_second": {TWO_WAY_NUMBER: 100_000.0},
+        },
+        300,
+    )
+    entry.add_to_hass(hass)
+    await _setup(hass, entry)
+    arrived: dict[str, float] = {}
+
+    @callback
+    def on_event(event: Event) -> None:
+        key = event.data.get("body") or event.data.get("message_id")
+        if event.data.get("final", True):
+            arrived[str(key)] = time.perf_counter()
+
+    unsubscribe = [
+        hass.bus.async_listen(f"{DOMAIN}_message_received", on_event),
+        hass.bus.async_listen(f"{DOMAIN}_delivery_status", on_event),
+    ]
+
+    async def arrival(key: str) -> float:
+        async with asyncio.timeout(30):
+            while key not in arrived:  # noqa: ASYNC110 - set by the bus listener
+                await asyncio.sleep(0.001)
+        return arrived[key]
+
+    reply_times: list[float] = []
+    for index in range(EVENT_SAMPLES):
+        body = f"Bench reply {index}"
+        started = time.perf_counter()
+        await hass.async_add_executor_job(_post_inbound, emulator, body)
+        reply_times.append(await arrival(body) - started)
+    delivery_times: list[float] = []
+    for _ in range(EVENT_SAMPLES):
+        # The emulator publishes while it answers the send (no delivery
+        # delay): this includes the send itself, about a millisecond.
+        started = time.perf_counter()
+        response = await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {
+                "config_entry_id": entry.entry_id,
+                "target": [REPLY_FROM],
+                "message": "Bench delivery",
+                "origination_identity": TWO_WAY_NUMBER,
+            },
+            blocking=True,
+            return_response=True,
+        )
+        messages: Any = (response or {})["messages"]
+        message_id = str(messages[0]["message_id"])
+        delivery_times.append(await arrival(message_id) - started)
+    for stop in unsubscribe:
+        stop()
+
+    async def idle() -> tuple[float, int]:
+        await hass.async_block_till_done()
+        cpu, requests = time.process_time(), emulator.stats()["moto_requests"]
+        await asyncio.sleep(idle_seconds)
+        return (
+            time.process_time() - cpu,
+            emulator.stats()["moto_requests"] - requests,
+        )
+
+    cpu_listening, requests_listening = await idle()
+    hass.config_entries.async_update_entry(
+        entry, options={k: v for k, v in entry.options.items() if k != "queue_url"}
+    )
+    await hass.async_block_till_done()
+    cpu_without, requests_without = await idle()
+    await hass.config_entries.async_unload(entry.entry_id)
+    per_hour = 3600 / idle_seconds
+    return {
+        "reply_to_event": _summary(reply_times),
+        "send_to_delivery_event": _summary(delivery_times),
+        "samples": EVENT_SAMPLES,
+        "idle_seconds": idle_seconds,
+        "idle_requests_per_hour": (requests_listening - requests_without) * per_hour,
+        "idle_cpu_s_per_hour": max(0.0, cpu_listening - cpu_without) * per_hour,
+        "idle_cpu_s_per_hour_with_queue": cpu_listening * per_hour,
+        "idle_cpu_s_per_hour_without_queue": cpu_without * per_hour,
+    }
 
 
 async def _role_sends(hass: HomeAssistant, emulator: EmulatorProcess) -> dict[str, Any]:
@@ -308,12 +448,16 @@ async def _bare_clients(
     return reused, fresh
 
 
-async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
+async def run(
+    count: int, entries: int, fan_out_mps: float, idle_seconds: float
+) -> dict[str, Any]:
     """Measure everything; return the results."""
     # Latency: no metering. Fan-out: AWS meters the configured rate.
     unmetered = EmulatorProcess(
         {
             "rate_limits": False,
+            # Delivery events at once: the latency measured is the pipeline's.
+            "delivery_delay_seconds": 0,
             "roles": [
                 # Sessions of an hour, as AWS's default: no refresh.
                 {"name": "bench-hour", "trusted": [DEMO_ACCESS_KEY_ID]},
@@ -404,6 +548,7 @@ async def run(count: int, entries: int, fan_out_mps: float) -> dict[str, Any]:
 
             noop_times = await _timed(noop, count)
             role = await _role_sends(hass, emulator)
+            results["receiving"] = await _receiving(hass, emulator, idle_seconds)
             reused, fresh = await _bare_clients(emulator, count)
 
             # The fan-out: an entry on the metered emulator, its configured
@@ -594,6 +739,41 @@ def table(results: dict[str, Any]) -> str:
             "< 5 MiB",
         ),
     ]
+    rec = results["receiving"]
+    rows += [
+        (
+            "Reply published → `aws_eum_x_message_received`, median (p95)",
+            (
+                f"{rec['reply_to_event']['median_ms']:.1f} ms "
+                f"({rec['reply_to_event']['p95_ms']:.1f} ms), "
+                f"{rec['samples']} replies"
+            ),
+            "",
+        ),
+        (
+            "Send → final `aws_eum_x_delivery_status`, median (p95)",
+            (
+                f"{rec['send_to_delivery_event']['median_ms']:.1f} ms "
+                f"({rec['send_to_delivery_event']['p95_ms']:.1f} ms), "
+                f"{rec['samples']} sends"
+            ),
+            "",
+        ),
+        (
+            "Queue listener idle: requests per hour",
+            f"{rec['idle_requests_per_hour']:.0f} ({rec['idle_seconds']:g} s measured)",
+            "180 (20 s long polls)",
+        ),
+        (
+            "Queue listener idle: CPU seconds per hour",
+            (
+                f"{rec['idle_cpu_s_per_hour']:.2f} s (with queue "
+                f"{rec['idle_cpu_s_per_hour_with_queue']:.2f} s, without "
+                f"{rec['idle_cpu_s_per_hour_without_queue']:.2f} s)"
+            ),
+            "",
+        ),
+    ]
     lines = ["| measure | result | target |", "| --- | --- | --- |"]
     lines += [f"| {name} | {value} | {target} |" for name, value, target in rows]
     return "\n".join(lines)
@@ -605,9 +785,15 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=200)
     parser.add_argument("--entries", type=int, default=10)
     parser.add_argument("--mps", type=float, default=50.0)
+    parser.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=60.0,
+        help="how long the queue listener's idle cost is measured, twice",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench-results.json")
     args = parser.parse_args()
-    results = asyncio.run(run(args.messages, args.entries, args.mps))
+    results = asyncio.run(run(args.messages, args.entries, args.mps, args.idle_seconds))
     results["machine"] = machine()
     print("Machine:", ", ".join(f"{k} {v}" for k, v in results["machine"].items()))
     print(table(results))

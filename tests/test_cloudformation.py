@@ -1,7 +1,7 @@
 """The CloudFormation templates and AWS CLI commands under docs/.
 
-Every template passes cfn-lint; the receiving and assume-role templates are
-checked against what AWS documents and against the JSON policies next to
+Every template passes cfn-lint; the receiving, media and assume-role templates
+are checked against what AWS documents and against the JSON policies next to
 them; every ``aws ...`` command in the Markdown names a real operation and
 real parameters of botocore's model. Nothing here calls AWS.
 """
@@ -16,6 +16,7 @@ from typing import Any
 from botocore import xform_name
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 import botocore.session
+from botocore.validate import validate_parameters
 from cfnlint.api import lint_file
 import cfnlint.decode
 import pytest
@@ -23,13 +24,18 @@ import pytest
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
 RECEIVING = DOCS / "aws" / "receiving.yaml"
+MEDIA = DOCS / "aws" / "media.yaml"
+AWS_README = DOCS / "aws" / "README.md"
 ASSUME_ROLE = DOCS / "iam" / "assume-role"
 ROLE_TEMPLATE = ASSUME_ROLE / "template.yaml"
 TEMPLATES = sorted(DOCS.rglob("*.yaml"))
 MARKDOWN = sorted(DOCS.rglob("*.md"))
 SESSION = botocore.session.get_session()
 SMS_MODEL = SESSION.get_service_model("pinpoint-sms-voice-v2")
+S3_MODEL = SESSION.get_service_model("s3")
 EVENT_TYPES = set(SMS_MODEL.shape_for("EventType").enum)
+# The channels a configuration set reports on: SMS, calls, MMS.
+CHANNELS = ("TEXT_", "VOICE_", "MEDIA_")
 
 
 def _ids(paths: list[Path]) -> list[str]:
@@ -76,12 +82,18 @@ def _arn_of(name: str) -> dict[str, list[str]]:
     return {"Fn::GetAtt": [name, "Arn"]}
 
 
+def _json_blocks(markdown: Path) -> list[Any]:
+    """The JSON code blocks of a Markdown file, parsed."""
+    text = markdown.read_text(encoding="utf-8")
+    return [json.loads(b) for b in re.findall(r"```json\n(.*?)```", text, re.DOTALL)]
+
+
 # -- every template --------------------------------------------------------------
 
 
 def test_templates_are_found() -> None:
-    """The recursive glob finds both templates this documentation ships."""
-    assert {RECEIVING, ROLE_TEMPLATE} <= set(TEMPLATES)
+    """The recursive glob finds the templates this documentation ships."""
+    assert {RECEIVING, MEDIA, ROLE_TEMPLATE} <= set(TEMPLATES)
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=_ids(TEMPLATES))
@@ -165,10 +177,10 @@ def test_queue_policy_accepts_only_the_topic(receiving: dict[str, Any]) -> None:
         assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": _ref(topic)}}
 
 
-def test_event_destination_sends_the_text_events_to_the_topic(
+def test_event_destination_sends_sms_call_and_mms_events_to_the_topic(
     receiving: dict[str, Any],
 ) -> None:
-    """Every supported TEXT_* type of botocore's EventType, to the SNS topic."""
+    """Every supported TEXT_/VOICE_/MEDIA_ type of botocore's EventType."""
     topic, _ = _one(receiving, "AWS::SNS::Topic")
     _, configuration_set = _one(receiving, "AWS::SMSVOICE::ConfigurationSet")
     assert configuration_set["ConfigurationSetName"] == _ref("ConfigurationSetName")
@@ -183,11 +195,25 @@ def test_event_destination_sends_the_text_events_to_the_topic(
     types = destination["MatchingEventTypes"]
     assert len(types) == len(set(types))
     assert set(types) <= EVENT_TYPES
-    assert {"TEXT_DELIVERED", "TEXT_CARRIER_UNREACHABLE", "TEXT_SUCCESSFUL"} <= set(
-        types
-    )
-    # The model says TEXT_SENT is not supported; TEXT_ALL would take types
-    # added later without review. Every other TEXT_* type is listed.
+    assert len(types) <= SMS_MODEL.shape_for("EventTypeList").metadata["max"]
+    # The final states of each channel reach Home Assistant: delivered or
+    # not, the call answered or not, the picture readable or not.
+    assert {
+        "TEXT_DELIVERED",
+        "TEXT_CARRIER_UNREACHABLE",
+        "TEXT_SUCCESSFUL",
+        "VOICE_COMPLETED",
+        "VOICE_NO_ANSWER",
+        "VOICE_BUSY",
+        "VOICE_FAILED",
+        "MEDIA_DELIVERED",
+        "MEDIA_FILE_INACCESSIBLE",
+        "MEDIA_FILE_TYPE_UNSUPPORTED",
+        "MEDIA_FILE_SIZE_EXCEEDED",
+    } <= set(types)
+    # The model says TEXT_SENT is not supported; the catch-alls (ALL,
+    # TEXT_ALL, VOICE_ALL, MEDIA_ALL) would take types added later without
+    # review. Every other type of the three channels is listed.
     doc = (
         SMS_MODEL.operation_model("CreateEventDestination")
         .input_shape.members["MatchingEventTypes"]
@@ -195,8 +221,12 @@ def test_event_destination_sends_the_text_events_to_the_topic(
     )
     assert "TEXT_SENT" in doc
     assert "not supported" in doc
-    text_types = {t for t in EVENT_TYPES if t.startswith("TEXT_")}
-    assert set(types) == text_types - {"TEXT_ALL", "TEXT_SENT"}
+    catch_alls = {"ALL"} | {f"{channel}ALL" for channel in CHANNELS}
+    assert catch_alls <= EVENT_TYPES
+    channel_types = {t for t in EVENT_TYPES if t.startswith(CHANNELS)}
+    assert set(types) == channel_types - catch_alls - {"TEXT_SENT"}
+    for channel in CHANNELS:
+        assert any(t.startswith(channel) for t in types)
 
 
 def test_configuration_set_waits_for_the_topic_policy(
@@ -247,6 +277,139 @@ def test_outputs(receiving: dict[str, Any]) -> None:
     assert outputs["QueueArn"] == _arn_of(queue)
     assert outputs["TopicArn"] == _ref(topic)  # Ref of a topic is its ARN
     assert outputs["ConfigurationSetName"] == _ref(configuration_set)
+
+
+# -- media.yaml ---------------------------------------------------------------------
+
+
+@pytest.fixture(name="media", scope="module")
+def fixture_media() -> dict[str, Any]:
+    """The media bucket template, parsed."""
+    return _load(MEDIA)
+
+
+def _lifecycle_rule(media: dict[str, Any]) -> dict[str, Any]:
+    _, bucket = _one(media, "AWS::S3::Bucket")
+    (rule,) = bucket["LifecycleConfiguration"]["Rules"]
+    return dict(rule)
+
+
+def test_media_bucket_is_private_encrypted_and_unversioned(
+    media: dict[str, Any],
+) -> None:
+    """Public access blocked, ACLs off, SSE-S3, no versioning."""
+    _, bucket = _one(media, "AWS::S3::Bucket")
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert bucket["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    }
+    (encryption,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert encryption["ServerSideEncryptionByDefault"] == {"SSEAlgorithm": "AES256"}
+    # Expiration deletes for good only on an unversioned bucket.
+    assert "VersioningConfiguration" not in bucket
+    assert "AccessControl" not in bucket
+    assert "WebsiteConfiguration" not in bucket
+
+
+def test_media_expires_one_day_after_upload_under_the_prefix(
+    media: dict[str, Any],
+) -> None:
+    """One enabled rule: the prefix only, 1 day, unfinished uploads too."""
+    rule = _lifecycle_rule(media)
+    assert rule["Status"] == "Enabled"
+    assert rule["Prefix"] == _ref("MediaPrefix")
+    assert rule["ExpirationInDays"] == 1
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+    assert not {"Transitions", "Transition", "TagFilters"} & set(rule)
+
+
+def test_media_bucket_policy_only_denies_plain_http(media: dict[str, Any]) -> None:
+    """TLS only, bucket and objects; it allows nothing, to no one.
+
+    AWS documents read access for the identity that calls SendMediaMessage
+    (https://docs.aws.amazon.com/sms-voice/latest/userguide/send-mms-message.html),
+    not a bucket-policy grant to sms-voice.amazonaws.com: none is made.
+    """
+    bucket, _ = _one(media, "AWS::S3::Bucket")
+    _, policy = _one(media, "AWS::S3::BucketPolicy")
+    assert policy["Bucket"] == _ref(bucket)
+    (statement,) = policy["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Principal"] == "*"
+    assert _as_list(statement["Action"]) == ["s3:*"]
+    assert statement["Resource"] == [
+        _arn_of(bucket),
+        {"Fn::Sub": f"${{{bucket}.Arn}}/*"},
+    ]
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert "sms-voice.amazonaws.com" not in json.dumps(policy)
+
+
+def test_media_home_assistant_policy_matches_media_policy_json(
+    media: dict[str, Any],
+) -> None:
+    """PutObject and GetObject on BUCKET/PREFIX* only, as media-policy.json."""
+    bucket, _ = _one(media, "AWS::S3::Bucket")
+    name, policy = _one(media, "AWS::IAM::ManagedPolicy")
+    assert media["Resources"][name]["Condition"] == "CreatePolicy"
+    statements = policy["PolicyDocument"]["Statement"]
+    reference = _policy(DOCS / "iam" / "media-policy.json")["Statement"]
+    assert _actions(statements) == _actions(reference)
+    assert _actions(statements) == {"s3:PutObject", "s3:GetObject"}
+    for statement in statements:
+        assert statement["Effect"] == "Allow"
+        assert statement["Resource"] == {
+            "Fn::Sub": f"arn:${{AWS::Partition}}:s3:::${{{bucket}}}/${{MediaPrefix}}*"
+        }
+    # The JSON's placeholder uses the template's default prefix.
+    default = media["Parameters"]["MediaPrefix"]["Default"]
+    assert all(s["Resource"].endswith(f"/{default}*") for s in reference)
+
+
+def test_media_parameters_accept_only_safe_names(media: dict[str, Any]) -> None:
+    """Prefixes end with "/" and hold no wildcard; bucket names fit MediaUrls."""
+    parameters = media["Parameters"]
+    assert all("Default" in p for p in parameters.values())
+    prefix = parameters["MediaPrefix"]
+    assert prefix["Default"] == "aws-eum-x/"
+    for good in ("aws-eum-x/", "home/assistant/", "a.b_c-d/"):
+        assert re.fullmatch(prefix["AllowedPattern"], good), good
+    # No trailing "/" would let BUCKET/PREFIX* match "aws-eum-x-other/...";
+    # "*" and "?" are IAM wildcards; empty would be the whole bucket.
+    for bad in ("aws-eum-x", "", "/aws-eum-x/", "*/", "a?/", "a//", "a/b"):
+        assert not re.fullmatch(prefix["AllowedPattern"], bad), bad
+
+    bucket_name = parameters["BucketName"]
+    assert bucket_name["Default"] == ""  # CloudFormation generates one
+    url_pattern = (
+        SMS_MODEL.operation_model("SendMediaMessage")
+        .input_shape.members["MediaUrls"]
+        .member.metadata["pattern"]
+    )
+    for good in ("aws-eum-x-media-123456789012", "abc"):
+        assert re.fullmatch(bucket_name["AllowedPattern"], good), good
+        assert re.fullmatch(url_pattern, f"s3://{good}/aws-eum-x/x.jpg")
+    for bad in ("Upper-case", "ab", "under_score", "-dash", "dash-", "a" * 64):
+        assert not re.fullmatch(bucket_name["AllowedPattern"], bad), bad
+
+
+def test_media_outputs(media: dict[str, Any]) -> None:
+    """The two values the integration's options take, and the URL prefix."""
+    bucket, _ = _one(media, "AWS::S3::Bucket")
+    outputs = media["Outputs"]
+    values = {k: v["Value"] for k, v in outputs.items()}
+    assert values["MediaBucket"] == _ref(bucket)  # Ref of a bucket is its name
+    assert values["MediaPrefix"] == _ref("MediaPrefix")
+    assert values["MediaUrlPrefix"] == {
+        "Fn::Sub": f"s3://${{{bucket}}}/${{MediaPrefix}}"
+    }
+    assert values["MediaBucketArn"] == _arn_of(bucket)
+    assert outputs["HomeAssistantPolicyArn"]["Condition"] == "CreatePolicy"
 
 
 # -- assume-role/template.yaml ------------------------------------------------------
@@ -345,6 +508,9 @@ CUSTOM_COMMANDS = {
 }
 # awscli renames a few parameters (awscli/customizations/argrename.py).
 RENAMED = {("sns", "subscribe", "notification-endpoint"): "Endpoint"}
+# awscli command names that are not botocore's service names: `aws s3api` is
+# the S3 API (`aws s3` holds awscli's own high-level commands).
+SERVICE_NAMES = {"s3api": "s3"}
 SEPARATORS = frozenset({")", "|", "&&", "||", ";"})
 
 
@@ -425,7 +591,7 @@ def test_cli_commands_match_botocore(markdown: Path) -> None:
         if (service, command) in CUSTOM_COMMANDS:
             assert given <= CUSTOM_COMMANDS[service, command]
             continue
-        model = SESSION.get_service_model(service)
+        model = SESSION.get_service_model(SERVICE_NAMES.get(service, service))
         operations = {xform_name(name, "-"): name for name in model.operation_names}
         assert command in operations, f"aws {service} {command}: no such operation"
         shape = model.operation_model(operations[command]).input_shape
@@ -497,6 +663,124 @@ def test_readme_turns_two_way_on_with_one_call_and_no_role() -> None:
     assert "TwoWayChannelRole" in shape.members
     assert "TwoWayChannelRole" not in shape.required_members
     assert "optional" in shape.members["TwoWayChannelRole"].documentation.lower()
+
+
+def test_readme_updates_an_existing_destination_with_every_type() -> None:
+    """update-event-destination replaces the list: it names all 39 types."""
+    (update,) = _commands(
+        AWS_README, "pinpoint-sms-voice-v2", "update-event-destination"
+    )
+    (create,) = _commands(
+        AWS_README, "pinpoint-sms-voice-v2", "create-event-destination"
+    )
+    assert update["matching-event-types"] == create["matching-event-types"]
+    assert update["event-destination-name"] == create["event-destination-name"]
+    assert update["configuration-set-name"] == create["configuration-set-name"]
+
+
+def test_readme_capabilities_are_chosen_when_the_number_is_requested() -> None:
+    """request-phone-number asks for VOICE and MMS; no update can add them."""
+    (request,) = _commands(AWS_README, "pinpoint-sms-voice-v2", "request-phone-number")
+    assert {"SMS", "VOICE", "MMS"} <= set(request["number-capabilities"])
+    request_shape = SMS_MODEL.operation_model("RequestPhoneNumber").input_shape
+    assert "NumberCapabilities" in request_shape.required_members
+    for operation in ("UpdatePhoneNumber", "UpdatePool"):
+        shape = SMS_MODEL.operation_model(operation).input_shape
+        assert not any("Capabilit" in member for member in shape.members)
+
+
+def test_readme_cli_builds_the_media_bucket_like_the_template() -> None:
+    """create-bucket, public access block, SSE-S3, TLS policy, 1-day rule."""
+    media = _load(MEDIA)
+    _, bucket = _one(media, "AWS::S3::Bucket")
+    for command in (
+        "create-bucket",
+        "put-public-access-block",
+        "put-bucket-encryption",
+        "put-bucket-policy",
+        "put-bucket-lifecycle-configuration",
+    ):
+        assert _commands(AWS_README, "s3api", command), f"aws s3api {command}"
+    # Outside us-east-1 the bucket names its region as location constraint.
+    located = [
+        c
+        for c in _commands(AWS_README, "s3api", "create-bucket")
+        if "create-bucket-configuration" in c
+    ]
+    assert [c["create-bucket-configuration"] for c in located] == [
+        ["LocationConstraint=$REGION"]
+    ]
+
+    (block,) = _commands(AWS_README, "s3api", "put-public-access-block")
+    (settings,) = block["public-access-block-configuration"]
+    assert dict(pair.split("=") for pair in settings.split(",")) == {
+        key: str(value).lower()
+        for key, value in bucket["PublicAccessBlockConfiguration"].items()
+    }
+
+    (encryption,) = _commands(AWS_README, "s3api", "put-bucket-encryption")
+    (configuration,) = encryption["server-side-encryption-configuration"]
+    (rule,) = json.loads(configuration)["Rules"]
+    (template_rule,) = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert (
+        rule["ApplyServerSideEncryptionByDefault"]
+        == template_rule["ServerSideEncryptionByDefault"]
+    )
+
+    (policy_command,) = _commands(AWS_README, "s3api", "put-bucket-policy")
+    assert policy_command["policy"] == ["file://bucket-policy.json"]
+    (lifecycle_command,) = _commands(
+        AWS_README, "s3api", "put-bucket-lifecycle-configuration"
+    )
+    assert lifecycle_command["lifecycle-configuration"] == ["file://lifecycle.json"]
+
+
+def test_readme_media_json_files_match_the_template() -> None:
+    """bucket-policy.json and lifecycle.json: valid for S3, same as the template."""
+    media = _load(MEDIA)
+    template_rule = _lifecycle_rule(media)
+    _, bucket_policy = _one(media, "AWS::S3::BucketPolicy")
+    (template_statement,) = bucket_policy["PolicyDocument"]["Statement"]
+    blocks = _json_blocks(AWS_README)
+
+    (lifecycle,) = [b for b in blocks if "Rules" in b]
+    shape = S3_MODEL.operation_model("PutBucketLifecycleConfiguration").input_shape
+    validate_parameters(lifecycle, shape.members["LifecycleConfiguration"])
+    (rule,) = lifecycle["Rules"]
+    assert rule["Status"] == template_rule["Status"]
+    assert rule["Filter"] == {"Prefix": media["Parameters"]["MediaPrefix"]["Default"]}
+    assert rule["Expiration"] == {"Days": template_rule["ExpirationInDays"]}
+    assert (
+        rule["AbortIncompleteMultipartUpload"]
+        == template_rule["AbortIncompleteMultipartUpload"]
+    )
+
+    (policy,) = [
+        b
+        for b in blocks
+        if any(s.get("Sid") == "DenyInsecureTransport" for s in b.get("Statement", []))
+    ]
+    (statement,) = policy["Statement"]
+    assert {k: v for k, v in statement.items() if k != "Resource"} == {
+        k: v for k, v in template_statement.items() if k != "Resource"
+    }
+    bucket_arn, objects_arn = statement["Resource"]
+    assert re.fullmatch(r"arn:aws:s3:::[a-z0-9-]{3,63}", bucket_arn)
+    assert objects_arn == f"{bucket_arn}/*"
+    # The placeholder bucket is the one media-policy.json names.
+    (media_statement,) = _policy(DOCS / "iam" / "media-policy.json")["Statement"]
+    assert media_statement["Resource"].startswith(f"{bucket_arn}/")
+
+
+def test_readme_deploys_the_media_template() -> None:
+    """The README deploys media.yaml with CAPABILITY_IAM (it makes a policy)."""
+    deploys = [
+        c
+        for c in _commands(AWS_README, "cloudformation", "deploy")
+        if c["template-file"] == ["docs/aws/media.yaml"]
+    ]
+    (deploy,) = deploys
+    assert deploy["capabilities"] == ["CAPABILITY_IAM"]
 
 
 def test_key_rotation_commands_in_order() -> None:

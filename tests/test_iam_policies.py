@@ -1,4 +1,8 @@
-"""The IAM policies under docs/: real actions, covering what the code calls."""
+"""The IAM policies under docs/: real actions, covering what the code calls.
+
+S3 permissions (the MMS media bucket) are object-level and scoped to a key
+prefix: nothing here lets Home Assistant's key write anywhere in a bucket.
+"""
 
 from fnmatch import fnmatchcase
 import json
@@ -7,6 +11,7 @@ import re
 from typing import Any
 
 import botocore.session
+import cfnlint.decode
 import pytest
 
 from custom_components.aws_eum_x.const import OPTIONAL_ACTIONS, REQUIRED_ACTIONS
@@ -26,7 +31,28 @@ SERVICES = {
     "s3": "s3",
     "iam": "iam",
 }
-OPERATIONS = set(SESSION.get_service_model("pinpoint-sms-voice-v2").operation_names)
+SMS_MODEL = SESSION.get_service_model("pinpoint-sms-voice-v2")
+S3_MODEL = SESSION.get_service_model("s3")
+OPERATIONS = set(SMS_MODEL.operation_names)
+# Calls (SendVoiceMessage) and picture messages (SendMediaMessage) are
+# optional features: in the recommended policy and the boundary, never in the
+# minimal one.
+FEATURE_ACTIONS = frozenset(
+    {"sms-voice:SendVoiceMessage", "sms-voice:SendMediaMessage"}
+)
+SEND_OPERATIONS = frozenset(
+    {"SendTextMessage"} | {a.split(":")[1] for a in FEATURE_ACTIONS}
+)
+MEDIA_POLICY = IAM / "media-policy.json"
+# The media bucket's template sets the prefix the policy's placeholder uses.
+MEDIA_TEMPLATE = DOCS / "aws" / "media.yaml"
+# An S3 object ARN limited to a key prefix: bucket name as S3 (and
+# SendMediaMessage's MediaUrls pattern) allow, then one or more "segment/"
+# and a single trailing wildcard.
+S3_PREFIX_ARN = re.compile(
+    r"arn:aws:s3:::(?P<bucket>[a-z0-9][a-z0-9.-]{1,61}[a-z0-9])"
+    r"/(?P<prefix>(?:[A-Za-z0-9_.-]+/)+)\*"
+)
 # The policies that grant SMS permissions; they name nothing but sms-voice.
 SMS_POLICIES = (
     IAM / "minimal-policy.json",
@@ -88,6 +114,7 @@ def test_every_policy_file_is_checked() -> None:
         "iam/assume-role/role-policy.json",
         "iam/assume-role/permissions-boundary.json",
         "iam/assume-role/user-policy.json",
+        "iam/media-policy.json",
     } <= names
     assert set(SMS_POLICIES) <= set(POLICIES)
 
@@ -143,12 +170,98 @@ def test_minimal_policy_is_exactly_the_required_actions() -> None:
 
 
 def test_recommended_policy_covers_every_call() -> None:
-    """Every operation the integration calls is in the recommended policy."""
+    """Every operation the integration calls is in the recommended policy.
+
+    It grants the required and optional read actions, plus the send actions
+    of calls and picture messages (whether or not const.py lists them).
+    """
     called = _called_operations()
     assert {"SendTextMessage", "DescribePhoneNumbers", "DescribePools"} <= called
     granted = {a.split(":")[1] for a in _actions(IAM / "recommended-policy.json")}
     assert called <= granted
-    assert granted == {a.split(":")[1] for a in REQUIRED_ACTIONS + OPTIONAL_ACTIONS}
+    assert granted == {
+        a.split(":")[1]
+        for a in set(REQUIRED_ACTIONS + OPTIONAL_ACTIONS) | FEATURE_ACTIONS
+    }
+
+
+def test_calls_and_picture_messages_are_optional() -> None:
+    """Voice and MMS sending: real operations, recommended, never required."""
+    for action in FEATURE_ACTIONS:
+        operation = action.split(":")[1]
+        assert operation in OPERATIONS
+        # Both send to one destination from an origination identity.
+        shape = SMS_MODEL.operation_model(operation).input_shape
+        assert {"DestinationPhoneNumber", "OriginationIdentity"} <= set(
+            shape.required_members
+        )
+    assert _actions(IAM / "recommended-policy.json") >= FEATURE_ACTIONS
+    assert not _actions(IAM / "minimal-policy.json") & FEATURE_ACTIONS
+    assert not set(REQUIRED_ACTIONS) & FEATURE_ACTIONS
+    # In a statement of their own, so that removing it removes both features.
+    statements = _document(IAM / "recommended-policy.json")["Statement"]
+    (features,) = [
+        s for s in statements if set(_as_list(s["Action"])) & FEATURE_ACTIONS
+    ]
+    assert set(_as_list(features["Action"])) == FEATURE_ACTIONS
+
+
+@pytest.mark.parametrize(
+    "policy", POLICIES, ids=[p.relative_to(DOCS).as_posix() for p in POLICIES]
+)
+def test_s3_permissions_are_object_level_under_a_prefix(policy: Path) -> None:
+    """No policy grants S3 bucket-wide: only objects under a key prefix."""
+    for statement in _document(policy)["Statement"]:
+        s3_actions = [a for a in _as_list(statement["Action"]) if a.startswith("s3:")]
+        if not s3_actions:
+            continue
+        assert statement["Effect"] == "Allow"
+        for action in s3_actions:
+            assert "*" not in action, f"{action}: list S3 actions explicitly"
+            # Object-level operations take a Key: their resource is an object.
+            shape = S3_MODEL.operation_model(action.split(":")[1]).input_shape
+            assert "Key" in shape.required_members, f"{action} is not per object"
+        for resource in _as_list(statement["Resource"]):
+            match = S3_PREFIX_ARN.fullmatch(resource)
+            assert match, f"{resource}: not an object ARN under a key prefix"
+            assert "*" not in match["bucket"] + match["prefix"]
+
+
+def test_media_policy_is_put_and_get_under_the_prefix() -> None:
+    """Upload and read the MMS media, in one bucket, under the default prefix.
+
+    AWS: "The identity used to call send-media-message must have read access
+    to the Amazon S3 bucket that contains your media files"
+    (https://docs.aws.amazon.com/sms-voice/latest/userguide/send-mms-message.html),
+    hence s3:GetObject next to s3:PutObject.
+    """
+    assert _actions(MEDIA_POLICY) == {"s3:PutObject", "s3:GetObject"}
+    (statement,) = _document(MEDIA_POLICY)["Statement"]
+    assert "Condition" not in statement
+    (resource,) = _as_list(statement["Resource"])
+    match = S3_PREFIX_ARN.fullmatch(resource)
+    assert match
+    # The placeholder prefix is the template's default, so the policy and
+    # the lifecycle rule cover the same keys out of the box.
+    template, errors = cfnlint.decode.decode(MEDIA_TEMPLATE)
+    assert not errors
+    assert template is not None
+    default = template["Parameters"]["MediaPrefix"]["Default"]
+    assert match["prefix"] == default == "aws-eum-x/"
+    # Bucket-wide, or a prefix without its "/", is not "under a prefix".
+    for too_wide in (
+        f"arn:aws:s3:::{match['bucket']}/*",
+        f"arn:aws:s3:::{match['bucket']}/aws-eum-x*",
+        "arn:aws:s3:::*/aws-eum-x/*",
+    ):
+        assert not S3_PREFIX_ARN.fullmatch(too_wide)
+    # A media URL built from the placeholder fits SendMediaMessage's pattern.
+    url_shape = SMS_MODEL.operation_model("SendMediaMessage").input_shape.members[
+        "MediaUrls"
+    ]
+    media_url = f"s3://{match['bucket']}/{match['prefix']}2026-01-31/snapshot.jpg"
+    assert re.fullmatch(url_shape.member.metadata["pattern"], media_url)
+    assert url_shape.metadata["max"] == 1  # one picture per message
 
 
 def test_receiving_policy_is_exactly_three_sqs_actions_on_one_queue() -> None:
@@ -213,10 +326,12 @@ def test_boundary_allows_the_role_policy_and_nothing_outside_sms_voice() -> None
         )
     role_actions = _actions(ASSUME_ROLE / "role-policy.json")
     assert role_actions <= allowed
-    # The optional read actions fit too, so the recommended policy can be
-    # attached to the role without touching the boundary.
-    assert set(OPTIONAL_ACTIONS) <= allowed
-    # Reading and sending text only: no Create/Update/Delete/Put/Release...
+    # The optional actions fit too (read actions, calls and picture
+    # messages), so the recommended policy can be attached to the role
+    # without touching the boundary.
+    assert set(OPTIONAL_ACTIONS) | FEATURE_ACTIONS <= allowed
+    assert _actions(IAM / "recommended-policy.json") <= allowed
+    # Reading and sending only: no Create/Update/Delete/Put/Release...
     for action in allowed:
         operation = action.split(":")[1]
-        assert operation.startswith("Describe") or operation == "SendTextMessage"
+        assert operation.startswith("Describe") or operation in SEND_OPERATIONS

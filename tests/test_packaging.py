@@ -175,7 +175,8 @@ def test_selector_option_keys_pass_hassfest() -> None:
     """Option keys of every select selector are lower case, as hassfest demands."""
     services = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
     keys = [
-        option
+        # A plain key, or a label and its value.
+        option["value"] if isinstance(option, dict) else option
         for service in services.values()
         for field in service["fields"].values()
         for option in field.get("selector", {}).get("select", {}).get("options", [])

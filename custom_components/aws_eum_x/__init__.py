@@ -9,6 +9,7 @@ from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
     discovery,
+    issue_registry as ir,
 )
 from homeassistant.util import dt as dt_util
 
@@ -18,21 +19,26 @@ from .const import (
     CONF_AUTH_METHOD,
     CONF_DAILY_SEGMENT_CAP,
     CONF_KEY_ADDED_AT,
+    CONF_MEDIA_BUCKET,
+    CONF_MEDIA_PREFIX,
     CONF_MESSAGE_TYPE,
     CONF_PHONE_NUMBER,
     CONF_QUEUE_URL,
+    DEFAULT_MEDIA_PREFIX,
     DOMAIN,
     ISSUE_DAILY_CAP,
+    ISSUE_OPTED_OUT,
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
 from .coordinator import InventoryCoordinator
 from .entity import service_device_info
-from .helpers import async_connection, async_update_entry_issue
+from .helpers import async_connection, async_update_entry_issue, entry_issue_id
+from .media import MediaStore
 from .models import AwsSmsConfigEntry, AwsSmsRuntimeData
 from .notify import async_unload_legacy_service, legacy_discovery_info
 from .queue import QueueClient, parse_queue_url
-from .receiver import EventReceiver
+from .receiver import EventReceiver, Recipient
 from .rotation import async_track_key_age
 from .sender import SmsSender
 from .services import async_setup_services
@@ -41,7 +47,12 @@ from .usage import DailyUsage
 if TYPE_CHECKING:
     from homeassistant.helpers.typing import ConfigType
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.NOTIFY, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.NOTIFY,
+    Platform.SENSOR,
+]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -93,8 +104,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
             usage=usage,
             inventory=lambda: coordinator.data,
         ),
-        receiver=_receiver(hass, entry, connection),
+        receiver=_receiver(hass, entry, connection, usage),
+        media=MediaStore(
+            connection,
+            entry.options.get(CONF_MEDIA_BUCKET),
+            entry.options.get(CONF_MEDIA_PREFIX, DEFAULT_MEDIA_PREFIX),
+        ),
     )
+    _remove_stale_issues(hass, entry)
     entry.async_on_unload(
         coordinator.async_add_listener(
             callback(lambda: _remove_stale_devices(hass, entry))
@@ -114,22 +131,47 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
 
 
 def _receiver(
-    hass: HomeAssistant, entry: AwsSmsConfigEntry, connection: AwsConnection
+    hass: HomeAssistant,
+    entry: AwsSmsConfigEntry,
+    connection: AwsConnection,
+    usage: DailyUsage,
 ) -> EventReceiver | None:
     """Return the receiver of the entry's queue, if it has one."""
     queue_url = entry.options.get(CONF_QUEUE_URL)
     if not queue_url:
         return None
 
-    def recipients() -> dict[str, str]:
+    def recipients() -> dict[str, Recipient]:
         return {
-            subentry.data[CONF_PHONE_NUMBER]: subentry.title
+            subentry.data[CONF_PHONE_NUMBER]: Recipient(
+                subentry.subentry_id, subentry.title
+            )
             for subentry in entry.subentries.values()
             if subentry.subentry_type == SUBENTRY_RECIPIENT
         }
 
     queue = QueueClient(connection, parse_queue_url(queue_url))
-    return EventReceiver(hass, entry, queue, recipients)
+    return EventReceiver(hass, entry, queue, recipients, usage)
+
+
+@callback
+def _remove_stale_issues(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
+    """Remove the opt-out issues of recipients that were removed."""
+    current = {
+        entry_issue_id(ISSUE_OPTED_OUT, entry.entry_id, subentry_id)
+        for subentry_id in entry.subentries
+    }
+    prefix = entry_issue_id(ISSUE_OPTED_OUT, entry.entry_id, "")
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and issue_id.startswith(prefix) and issue_id not in current:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
+    """Remove the repair issues the entry raised."""
+    for domain, issue_id in list(ir.async_get(hass).issues):
+        if domain == DOMAIN and entry.entry_id in issue_id:
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 @callback

@@ -45,16 +45,20 @@ from yarl import URL
 from .phone import mask_numbers_in
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterator, Mapping
+    from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 
     from aiobotocore.session import ClientCreatorContext
     import aiohttp
     from types_aiobotocore_pinpoint_sms_voice_v2.client import PinpointSMSVoiceV2Client
+    from types_aiobotocore_pinpoint_sms_voice_v2.literals import VoiceIdType
     from types_aiobotocore_pinpoint_sms_voice_v2.type_defs import (
         PhoneNumberInformationTypeDef,
         PoolInformationTypeDef,
+        ResponseMetadataTypeDef,
         SenderIdInformationTypeDef,
+        SendMediaMessageRequestTypeDef,
         SendTextMessageRequestTypeDef,
+        SendVoiceMessageRequestTypeDef,
     )
     from types_aiobotocore_sts.client import STSClient
 
@@ -391,7 +395,8 @@ def prepare_session() -> AioSession:
     # Environment and config-file settings (a user's ~/.aws/config).
     session.get_scoped_config()
     loader = cast("_LoaderWarmUp", session)
-    for service in (SERVICE_NAME, "sts", "sqs"):
+    # The clients this integration opens: SMS, STS (roles), SQS (events), S3 (media).
+    for service in (SERVICE_NAME, "sts", "sqs", "s3"):
         loader.warm_up_loader_caches(service)
     return session
 
@@ -523,6 +528,25 @@ class MessageOptions:
     dry_run: bool = False
 
 
+def _with_shared_params[
+    P: (
+        SendTextMessageRequestTypeDef,
+        SendVoiceMessageRequestTypeDef,
+        SendMediaMessageRequestTypeDef,
+    )
+](params: P, options: MessageOptions) -> P:
+    """Add the parameters every send operation takes alike; return ``params``."""
+    if options.configuration_set is not None:
+        params["ConfigurationSetName"] = options.configuration_set
+    if options.time_to_live is not None:
+        params["TimeToLive"] = options.time_to_live
+    if options.context:
+        params["Context"] = dict(options.context)
+    if options.dry_run:
+        params["DryRun"] = True
+    return params
+
+
 @dataclass(frozen=True)
 class TextMessage:
     """One SendTextMessage request, in the service's terms."""
@@ -544,17 +568,63 @@ class TextMessage:
             params["MessageType"] = cast(
                 "Literal['PROMOTIONAL', 'TRANSACTIONAL']", options.message_type
             )
-        if options.configuration_set is not None:
-            params["ConfigurationSetName"] = options.configuration_set
         if options.max_price is not None:
             params["MaxPrice"] = options.max_price
-        if options.time_to_live is not None:
-            params["TimeToLive"] = options.time_to_live
-        if options.context:
-            params["Context"] = dict(options.context)
-        if options.dry_run:
-            params["DryRun"] = True
-        return params
+        return _with_shared_params(params, options)
+
+
+@dataclass(frozen=True)
+class VoiceMessage:
+    """One SendVoiceMessage request: a text-to-speech call."""
+
+    destination: str
+    body: str
+    ssml: bool = False
+    voice: str | None = None
+    options: MessageOptions = MessageOptions()
+
+    def params(self) -> SendVoiceMessageRequestTypeDef:
+        """Return the request parameters, leaving out what is unset.
+
+        The identity is required for a call; the message type is not a
+        voice parameter, and ``max_price`` is a price per minute.
+        """
+        options = self.options
+        params: SendVoiceMessageRequestTypeDef = {
+            "DestinationPhoneNumber": self.destination,
+            "OriginationIdentity": options.origination_identity or "",
+            "MessageBody": self.body,
+            "MessageBodyTextType": "SSML" if self.ssml else "TEXT",
+        }
+        if self.voice is not None:
+            params["VoiceId"] = cast("VoiceIdType", self.voice)
+        if options.max_price is not None:
+            params["MaxPricePerMinute"] = options.max_price
+        return _with_shared_params(params, options)
+
+
+@dataclass(frozen=True)
+class MediaMessage:
+    """One SendMediaMessage request: a picture message (MMS)."""
+
+    destination: str
+    media_url: str
+    body: str | None = None
+    options: MessageOptions = MessageOptions()
+
+    def params(self) -> SendMediaMessageRequestTypeDef:
+        """Return the request parameters, leaving out what is unset."""
+        options = self.options
+        params: SendMediaMessageRequestTypeDef = {
+            "DestinationPhoneNumber": self.destination,
+            "OriginationIdentity": options.origination_identity or "",
+            "MediaUrls": [self.media_url],
+        }
+        if self.body:
+            params["MessageBody"] = self.body
+        if options.max_price is not None:
+            params["MaxPrice"] = options.max_price
+        return _with_shared_params(params, options)
 
 
 @dataclass(frozen=True)
@@ -692,25 +762,20 @@ class SmsClient:
         when AWS may have sent it, and the other AwsSmsError subclasses when
         AWS refused it.
         """
-        try:
-            result = await self._send.send_text_message(**message.params())
-        except ClientError as err:
-            status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-            if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-                code = err.response.get("Error", {}).get("Code", "")
-                raise AwsMaybeSentError(f"{code} (HTTP {status})") from err
-            raise translate_client_error(err, "SendTextMessage") from err
-        except (EndpointConnectionError, ConnectTimeoutError) as err:
-            raise AwsNotSentError(f"{type(err).__name__}: {err}") from err
-        except (HTTPClientError, ReadTimeoutError) as err:
-            # Read timeouts, dropped connections and other transport errors
-            # after the request was written: it may have been processed.
-            raise AwsMaybeSentError(f"{type(err).__name__}: {err}") from err
-        except (BotoCoreError, ValueError) as err:
-            raise translate_botocore_error(err) from err
-        return SendResult(
-            message_id=result["MessageId"],
-            request_id=result["ResponseMetadata"]["RequestId"],
+        return await _send_once(
+            "SendTextMessage", self._send.send_text_message(**message.params())
+        )
+
+    async def send_voice_message(self, message: VoiceMessage) -> SendResult:
+        """Place one call, exactly one attempt; errors as for a text."""
+        return await _send_once(
+            "SendVoiceMessage", self._send.send_voice_message(**message.params())
+        )
+
+    async def send_media_message(self, message: MediaMessage) -> SendResult:
+        """Send one picture message, exactly one attempt; errors as for a text."""
+        return await _send_once(
+            "SendMediaMessage", self._send.send_media_message(**message.params())
         )
 
     async def check_access(self) -> None:
@@ -735,6 +800,37 @@ class SmsClient:
             # AWS judged the DryRun itself (no identity for that country, a
             # sandbox destination...): IAM allowed the action.
             pass
+
+
+class _SendAnswer(TypedDict):
+    MessageId: str
+    ResponseMetadata: ResponseMetadataTypeDef
+
+
+async def _send_once(
+    operation: str, request: Coroutine[Any, Any, _SendAnswer]
+) -> SendResult:
+    """Await one send request; sort its failure by whether AWS may have sent it."""
+    try:
+        result = await request
+    except ClientError as err:
+        status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        if status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            code = err.response.get("Error", {}).get("Code", "")
+            raise AwsMaybeSentError(f"{code} (HTTP {status})") from err
+        raise translate_client_error(err, operation) from err
+    except (EndpointConnectionError, ConnectTimeoutError) as err:
+        raise AwsNotSentError(f"{type(err).__name__}: {err}") from err
+    except (HTTPClientError, ReadTimeoutError) as err:
+        # Read timeouts, dropped connections and other transport errors
+        # after the request was written: it may have been processed.
+        raise AwsMaybeSentError(f"{type(err).__name__}: {err}") from err
+    except (BotoCoreError, ValueError) as err:
+        raise translate_botocore_error(err) from err
+    return SendResult(
+        message_id=result["MessageId"],
+        request_id=result["ResponseMetadata"]["RequestId"],
+    )
 
 
 @dataclass(frozen=True)

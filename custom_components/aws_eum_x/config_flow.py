@@ -17,6 +17,7 @@ from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
+    BooleanSelector,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -45,13 +46,17 @@ from .const import (
     AUTH_DEFAULT_CHAIN,
     CONF_ACCESS_KEY_ID,
     CONF_AUTH_METHOD,
+    CONF_CALL_CRITICAL,
     CONF_CONFIGURATION_SET,
+    CONF_DAILY_CALL_MINUTES_CAP,
     CONF_DAILY_SEGMENT_CAP,
     CONF_ENDPOINT_URL,
     CONF_EXTERNAL_ID,
     CONF_KEY_ADDED_AT,
     CONF_KEY_ROTATION_DAYS,
     CONF_MAX_PRICE,
+    CONF_MEDIA_BUCKET,
+    CONF_MEDIA_PREFIX,
     CONF_MESSAGE_TYPE,
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
@@ -62,14 +67,19 @@ from .const import (
     CONF_ROLE_SESSION_NAME,
     CONF_SECRET_ACCESS_KEY,
     CONF_TIME_TO_LIVE,
+    CONF_VOICE,
     DEFAULT_DAILY_SEGMENT_CAP,
     DEFAULT_KEY_ROTATION_DAYS,
+    DEFAULT_MEDIA_PREFIX,
     DEFAULT_MESSAGE_TYPE,
     DEFAULT_REGION,
+    DEFAULT_VOICE,
     DOMAIN,
     LOGGER,
     MAX_PRICE_PATTERN,
     MAX_TIME_TO_LIVE,
+    MEDIA_BUCKET_PATTERN,
+    MEDIA_PREFIX_PATTERN,
     MESSAGE_TYPES,
     MIN_TIME_TO_LIVE,
     SUBENTRY_RECIPIENT,
@@ -83,6 +93,7 @@ from .queue import (
     QueueClient,
     parse_queue_url,
 )
+from .voice import VOICE_IDS
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -546,7 +557,12 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                         return self.async_abort(reason="already_configured")
                 return self.async_create_entry(
                     title=user_input[CONF_NAME],
-                    data={CONF_PHONE_NUMBER: number},
+                    data={
+                        CONF_PHONE_NUMBER: number,
+                        CONF_CALL_CRITICAL: bool(
+                            user_input.get(CONF_CALL_CRITICAL, False)
+                        ),
+                    },
                     unique_id=number,
                 )
         schema = probatio.Schema(
@@ -555,6 +571,7 @@ class RecipientSubentryFlow(ConfigSubentryFlow):
                 probatio.Required(CONF_PHONE_NUMBER): TextSelector(
                     TextSelectorConfig(type=TextSelectorType.TEL)
                 ),
+                probatio.Optional(CONF_CALL_CRITICAL): BooleanSelector(),
             }
         )
         return self.async_show_form(
@@ -587,6 +604,14 @@ class AwsSmsOptionsFlow(OptionsFlow):
             max_price = user_input.get(CONF_MAX_PRICE)
             if max_price and not re.fullmatch(MAX_PRICE_PATTERN, max_price):
                 errors[CONF_MAX_PRICE] = "invalid_max_price"
+            elif (bucket := user_input.get(CONF_MEDIA_BUCKET)) and not re.fullmatch(
+                MEDIA_BUCKET_PATTERN, bucket
+            ):
+                errors[CONF_MEDIA_BUCKET] = "invalid_media_bucket"
+            elif (prefix := user_input.get(CONF_MEDIA_PREFIX)) and not re.fullmatch(
+                MEDIA_PREFIX_PATTERN, prefix
+            ):
+                errors[CONF_MEDIA_PREFIX] = "invalid_media_prefix"
             elif queue_url := user_input.get(CONF_QUEUE_URL):
                 errors, placeholders = await self._async_check_queue(queue_url)
             if not errors:
@@ -644,6 +669,30 @@ class AwsSmsOptionsFlow(OptionsFlow):
                 ): NumberSelector(
                     NumberSelectorConfig(min=0, step=1, mode=NumberSelectorMode.BOX)
                 ),
+                # Calls (aws_eum_x.call) and picture messages.
+                probatio.Optional(CONF_VOICE, default=DEFAULT_VOICE): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=voice, label=voice.capitalize())
+                            for voice in VOICE_IDS
+                        ],
+                        mode=SelectSelectorMode.DROPDOWN,
+                    )
+                ),
+                probatio.Required(
+                    CONF_DAILY_CALL_MINUTES_CAP, default=0
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="min",
+                    )
+                ),
+                probatio.Optional(CONF_MEDIA_BUCKET): _TEXT,
+                probatio.Optional(
+                    CONF_MEDIA_PREFIX, default=DEFAULT_MEDIA_PREFIX
+                ): _TEXT,
                 probatio.Required(
                     CONF_KEY_ROTATION_DAYS, default=DEFAULT_KEY_ROTATION_DAYS
                 ): NumberSelector(

@@ -74,11 +74,43 @@ OPTIONAL_ACTIONS: Final = (
 ISSUE_MISSING_PERMISSIONS: Final = "missing_permissions"
 ISSUE_REQUIRED_PERMISSION: Final = "required_permission_denied"
 ISSUE_DAILY_CAP: Final = "daily_cap_reached"
+ISSUE_DAILY_CALL_CAP: Final = "daily_call_cap_reached"
 ISSUE_ROTATE_KEY: Final = "rotate_access_key"
 ISSUE_QUEUE_UNAVAILABLE: Final = "queue_unavailable"
+ISSUE_OPTED_OUT: Final = "recipient_opted_out"
 # The SQS queue delivery events and replies arrive on (docs/aws/).
 CONF_QUEUE_URL: Final = "queue_url"
 
 # Recipients are config subentries.
 SUBENTRY_RECIPIENT: Final = "recipient"
 CONF_PHONE_NUMBER: Final = "phone_number"
+# A recipient who is also called when an alert asks for a call.
+CONF_CALL_CRITICAL: Final = "call_critical"
+
+# Calls: the voice, a daily cap on call minutes (0: none), and a time to
+# live short enough that a stale alarm does not ring an hour later.
+CONF_VOICE: Final = "voice"
+DEFAULT_VOICE: Final = "joanna"
+CONF_DAILY_CALL_MINUTES_CAP: Final = "daily_call_minutes_cap"
+DEFAULT_CALL_TIME_TO_LIVE: Final = 300
+# Calls placed per second from one identity. AWS's voice limits page names
+# an account quota "Calls per second" without a default value (and the
+# sandbox allows five calls a minute): one a second is the cautious pace, and
+# a throttled call is retried (AWS did not place it).
+# https://docs.aws.amazon.com/end-user-messaging/latest/userguide/nx-voice-scale-limits.html
+VOICE_CALLS_PER_SECOND: Final = 1.0
+
+# Picture messages: local media is uploaded to this bucket, under the prefix
+# (docs/aws/media.yaml; the bucket is in the entry's account and region).
+CONF_MEDIA_BUCKET: Final = "media_bucket"
+CONF_MEDIA_PREFIX: Final = "media_prefix"
+DEFAULT_MEDIA_PREFIX: Final = "aws-eum-x/"
+# A bucket name as SendMediaMessage's MediaUrls accept it, and a prefix of
+# folders ending in "/" (docs/aws/media.yaml enforces the same).
+MEDIA_BUCKET_PATTERN: Final = r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"
+MEDIA_PREFIX_PATTERN: Final = r"([A-Za-z0-9_.-]+/)+"
+
+# NumberCapabilities of a phone number (the API's enum).
+CAPABILITY_VOICE: Final = "VOICE"
+CAPABILITY_MMS: Final = "MMS"
+CAPABILITY_LABELS: Final = {"SMS": "SMS", "VOICE": "voice calls", "MMS": "MMS"}

@@ -39,6 +39,19 @@ def _options(options: Mapping[str, Any]) -> dict[str, Any]:
     return shown
 
 
+def _receiving(entry: AwsSmsConfigEntry) -> dict[str, Any] | None:
+    """Return how the event queue is read: counts, never bodies or numbers."""
+    receiver = entry.runtime_data.receiver
+    if receiver is None:
+        return None
+    listener = receiver.listener
+    return {
+        "connected": listener.connected,
+        "remembered_events": listener.remembered,
+        **asdict(listener.counts),
+    }
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: AwsSmsConfigEntry
 ) -> dict[str, Any]:
@@ -68,7 +81,10 @@ async def async_get_config_entry_diagnostics(
             "segments": entry.runtime_data.usage.segments,
             "maybe_sent": entry.runtime_data.usage.maybe_sent,
             "failed": entry.runtime_data.usage.failed,
+            "delivered": entry.runtime_data.usage.delivered,
+            "carrier_failed": entry.runtime_data.usage.carrier_failed,
         },
+        "receiving": _receiving(entry),
         "inventory": {
             "phone_numbers": [
                 async_redact_data(asdict(n), TO_REDACT) for n in inventory.phone_numbers

@@ -12,6 +12,7 @@ from .coordinator import InventoryCoordinator
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from homeassistant.config_entries import ConfigSubentry
     from homeassistant.helpers.entity import Entity, EntityDescription
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -47,6 +48,20 @@ def identity_device_info(
         manufacturer=MANUFACTURER,
         model=identity.model,
         serial_number=identity.arn,
+        entry_type=DeviceEntryType.SERVICE,
+        via_device_id=entry.runtime_data.service_device_id,
+    )
+
+
+def recipient_device_info(
+    entry: AwsSmsConfigEntry, subentry: ConfigSubentry
+) -> DeviceInfo:
+    """Return the device of a recipient subentry."""
+    return DeviceInfo(
+        identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
+        name=subentry.title,
+        manufacturer=MANUFACTURER,
+        model="SMS recipient",
         entry_type=DeviceEntryType.SERVICE,
         via_device_id=entry.runtime_data.service_device_id,
     )

@@ -156,6 +156,20 @@ FINAL_FAILURE_STATUSES: Final = frozenset(
     }
 )
 
+
+def channel_statuses(*channels: Channel) -> list[str]:
+    """Return every status the known event types of ``channels`` can carry."""
+    prefixes = [p for p, channel in CHANNEL_PREFIXES.items() if channel in channels]
+    return sorted(
+        {
+            event_type.removeprefix(prefix).lower()
+            for event_type in KNOWN_EVENT_TYPES
+            for prefix in prefixes
+            if event_type.startswith(prefix)
+        }
+    )
+
+
 # OPT_OUT_KEYWORDS_URL: "recipients can ... opt out by replying to the message
 # with any of the following" (where local law requires it, as in the US and
 # Canada). Keywords are case insensitive (keywords.html).

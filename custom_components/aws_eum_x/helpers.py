@@ -74,6 +74,11 @@ async def async_get_aws_context(hass: HomeAssistant) -> AwsContext:
     return await hass.async_add_executor_job(_prepare)
 
 
+def entry_issue_id(key: str, entry_id: str, subject: str | None = None) -> str:
+    """Return the ID of an entry's repair issue (of one subject, if given)."""
+    return f"{key}_{entry_id}" if subject is None else f"{key}_{entry_id}_{subject}"
+
+
 def async_update_entry_issue(
     hass: HomeAssistant,
     entry: ConfigEntry,
@@ -81,12 +86,15 @@ def async_update_entry_issue(
     placeholders: dict[str, str] | None,
     *,
     fixable: bool = False,
+    subject: str | None = None,
 ) -> None:
     """Raise the entry's repair issue ``key`` with ``placeholders``; None clears it.
 
-    A fixable issue's repair flow gets the entry ID in its data.
+    A fixable issue's repair flow gets the entry ID in its data. ``subject``
+    tells apart issues of one kind about different things of the entry (a
+    recipient's subentry ID).
     """
-    issue_id = f"{key}_{entry.entry_id}"
+    issue_id = entry_issue_id(key, entry.entry_id, subject)
     if placeholders is None:
         ir.async_delete_issue(hass, DOMAIN, issue_id)
         return

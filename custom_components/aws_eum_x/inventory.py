@@ -63,6 +63,12 @@ class OriginIdentity:
     model: str
     monthly_leasing_price: float | None
     two_way_enabled: bool | None
+    # A phone number whose replies reach the two-way channel: its own
+    # setting or its pool's (a pool's two-way settings apply to its numbers).
+    receives_messages: bool = False
+    # SMS, VOICE, MMS: what AWS lets the identity do. A pool can do what any
+    # of its numbers can (AWS picks a capable member for each message).
+    capabilities: frozenset[str] = frozenset({"SMS"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,6 +91,7 @@ class Inventory:
     def identities(self) -> dict[str, OriginIdentity]:
         """Return every origination identity by its stable key."""
         found: dict[str, OriginIdentity] = {}
+        two_way_pools = {p.pool_id for p in self.pools or () if p.two_way_enabled}
         for number in self.phone_numbers:
             found[number.phone_number_id] = OriginIdentity(
                 key=number.phone_number_id,
@@ -98,6 +105,9 @@ class Inventory:
                 model=_number_label(number),
                 monthly_leasing_price=_price(number.monthly_leasing_price),
                 two_way_enabled=number.two_way_enabled,
+                receives_messages=bool(number.two_way_enabled)
+                or number.pool_id in two_way_pools,
+                capabilities=frozenset(number.capabilities),
             )
         for sender in self.sender_ids:
             found[sender.key] = OriginIdentity(
@@ -113,11 +123,8 @@ class Inventory:
                 two_way_enabled=None,
             )
         for pool in self.pools or ():
-            members = [
-                phone_number_mps(n)
-                for n in self.phone_numbers
-                if n.pool_id == pool.pool_id
-            ]
+            numbers = [n for n in self.phone_numbers if n.pool_id == pool.pool_id]
+            members = [phone_number_mps(n) for n in numbers]
             found[pool.pool_id] = OriginIdentity(
                 key=pool.pool_id,
                 kind="pool",
@@ -131,6 +138,7 @@ class Inventory:
                 model="Pool",
                 monthly_leasing_price=None,
                 two_way_enabled=pool.two_way_enabled,
+                capabilities=frozenset().union(*(n.capabilities for n in numbers)),
             )
         return found
 

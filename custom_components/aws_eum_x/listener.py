@@ -11,6 +11,7 @@ listener as disconnected until a poll succeeds again.
 
 import asyncio
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 import random
 from typing import TYPE_CHECKING, Final, TypedDict
@@ -44,6 +45,18 @@ class _Stored(TypedDict):
     handled: list[str]
 
 
+@dataclass
+class ListenerCounts:
+    """What the listener did since it started: counts, never contents."""
+
+    polls: int = 0
+    poll_failures: int = 0
+    received: int = 0
+    handed_on: int = 0
+    duplicates: int = 0
+    unreadable: int = 0
+
+
 class QueueListener:
     """Polls one queue until stopped; calls back for events and problems."""
 
@@ -69,6 +82,7 @@ class QueueListener:
         self._handled: OrderedDict[str, None] = OrderedDict()
         self._failures = 0
         self.connected: bool | None = None
+        self.counts = ListenerCounts()
 
     async def async_load(self) -> None:
         """Read which events were handled before a restart."""
@@ -79,6 +93,11 @@ class QueueListener:
     async def async_save(self) -> None:
         """Write the handled events now (on unload)."""
         await self._store.async_save(self._data())
+
+    @property
+    def remembered(self) -> int:
+        """Return how many handled events are remembered against redelivery."""
+        return len(self._handled)
 
     def _data(self) -> _Stored:
         return {"handled": list(self._handled)}
@@ -107,7 +126,9 @@ class QueueListener:
     async def _poll(self) -> None:
         while True:
             try:
+                self.counts.polls += 1
                 messages = await self._queue.receive()
+                self.counts.received += len(messages)
                 self._failures = 0
                 self._set_connected(connected=True)
                 # Deleting can fail like receiving: the same handling below.
@@ -121,6 +142,7 @@ class QueueListener:
 
     def _backoff(self, err: AwsSmsError) -> float:
         self._failures += 1
+        self.counts.poll_failures += 1
         delay = min(BACKOFF_FIRST * 2.0 ** (self._failures - 1), BACKOFF_MAX)
         delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
         if self._failures == 1:
@@ -144,6 +166,7 @@ class QueueListener:
                     message.message_id,
                     err,
                 )
+                self.counts.unreadable += 1
                 await self._queue.delete(message)
                 continue
             parsed.append((event.timestamp or _EPOCH, event, message))
@@ -151,7 +174,10 @@ class QueueListener:
             key = dedup_key(event)
             if key not in self._handled:
                 self._remember(key)
+                self.counts.handed_on += 1
                 self._on_event(event)
+            else:
+                self.counts.duplicates += 1
             await self._queue.delete(message)
 
     def _remember(self, key: str) -> None:

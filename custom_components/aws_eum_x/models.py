@@ -13,6 +13,7 @@ from homeassistant.config_entries import ConfigEntry
 if TYPE_CHECKING:
     from .api import SmsClient
     from .coordinator import InventoryCoordinator
+    from .media import MediaStore
     from .receiver import EventReceiver
     from .sender import SmsSender
     from .usage import DailyUsage
@@ -30,6 +31,8 @@ class AwsSmsRuntimeData:
     sender: SmsSender
     # Delivery events and replies, when the options name a queue.
     receiver: EventReceiver | None = None
+    # Where picture messages' media is checked and uploaded (S3).
+    media: MediaStore | None = None
 
 
 type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]

@@ -11,15 +11,25 @@ from homeassistant.components.notify import (
     NotifyEntityFeature,
 )
 from homeassistant.const import CONF_NAME
-from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util.hass_dict import HassKey
 import probatio
 
-from .const import CONF_PHONE_NUMBER, DOMAIN, SUBENTRY_RECIPIENT
-from .entity import MANUFACTURER
+from .const import (
+    CONF_CALL_CRITICAL,
+    CONF_MAX_PRICE,
+    CONF_PHONE_NUMBER,
+    CONF_TIME_TO_LIVE,
+    CONF_VOICE,
+    DEFAULT_CALL_TIME_TO_LIVE,
+    DEFAULT_VOICE,
+    DOMAIN,
+    SUBENTRY_RECIPIENT,
+)
+from .entity import recipient_device_info
 from .phone import mask
-from .sender import send_options
+from .sender import normalise_targets, send_options
 from .services import SEND_OPTIONS_SCHEMA, loaded_entry
 
 if TYPE_CHECKING:
@@ -33,7 +43,12 @@ if TYPE_CHECKING:
 # Sends are rate-limited by the sender, not by entity updates.
 PARALLEL_UPDATES = 0
 ATTR_ENTRY_ID = "entry_id"
-DATA_SCHEMA = probatio.Schema(SEND_OPTIONS_SCHEMA)
+ATTR_CALL = "call"
+# ``data``: the message options, and ``call: true`` for a critical alert
+# that also calls (see _async_call).
+DATA_SCHEMA = probatio.Schema(
+    {**SEND_OPTIONS_SCHEMA, probatio.Optional(ATTR_CALL, default=False): cv.boolean}
+)
 # This integration's legacy services, by config entry ID.
 _LEGACY_SERVICES: HassKey[dict[str, AwsSmsNotificationService]] = HassKey(
     f"{DOMAIN}_legacy_notify_services"
@@ -65,11 +80,59 @@ class AwsSmsNotificationService(BaseNotificationService):
                 translation_key="invalid_data",
                 translation_placeholders={"error": str(err)},
             ) from err
-        await entry.runtime_data.sender.async_send(
-            kwargs.get(ATTR_TARGET) or [],
-            message,
-            title=kwargs.get(ATTR_TITLE),
-            options=send_options(entry.options, data),
+        call = data.pop(ATTR_CALL)
+        targets = kwargs.get(ATTR_TARGET) or []
+        title = kwargs.get(ATTR_TITLE)
+        sender = entry.runtime_data.sender
+        try:
+            await sender.async_send(
+                targets, message, title=title, options=send_options(entry.options, data)
+            )
+        except HomeAssistantError:
+            # A critical alert still calls when its text failed (blocked,
+            # opted out): the call is what is meant to wake someone.
+            if not call:
+                raise
+            await self._async_call(entry, targets, message, title, data)
+            raise
+        if call:
+            await self._async_call(entry, targets, message, title, data)
+
+    async def _async_call(
+        self,
+        entry: AwsSmsConfigEntry,
+        targets: list[str],
+        message: str,
+        title: str | None,
+        data: dict[str, Any],
+    ) -> None:
+        """Call the targets that want calls for critical alerts.
+
+        A recipient is called when *Also call for critical alerts* is on; a
+        number that is no recipient has no preference, and is called.
+        """
+        declined = {
+            subentry.data[CONF_PHONE_NUMBER]
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type == SUBENTRY_RECIPIENT
+            and not subentry.data.get(CONF_CALL_CRITICAL, False)
+        }
+        callees = [
+            number
+            for number in normalise_targets(targets, self.hass.config.country)
+            if number not in declined
+        ]
+        if not callees:
+            return
+        await entry.runtime_data.sender.async_call(
+            callees,
+            f"{title}. {message}" if title else message,
+            voice=entry.options.get(CONF_VOICE, DEFAULT_VOICE),
+            options=send_options(
+                # The entry's price limit is per SMS segment, not per minute.
+                {**entry.options, CONF_MAX_PRICE: None},
+                {**data, CONF_TIME_TO_LIVE: DEFAULT_CALL_TIME_TO_LIVE},
+            ),
         )
 
 
@@ -118,14 +181,7 @@ class RecipientNotifyEntity(NotifyEntity):
         self._entry = entry
         self.phone_number: str = subentry.data[CONF_PHONE_NUMBER]
         self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}"
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, f"{entry.entry_id}_{subentry.subentry_id}")},
-            name=subentry.title,
-            manufacturer=MANUFACTURER,
-            model="SMS recipient",
-            entry_type=DeviceEntryType.SERVICE,
-            via_device_id=entry.runtime_data.service_device_id,
-        )
+        self._attr_device_info = recipient_device_info(entry, subentry)
         self._attr_extra_state_attributes = {"phone_number": mask(self.phone_number)}
 
     async def async_send_message(self, message: str, title: str | None = None) -> None:

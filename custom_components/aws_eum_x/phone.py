@@ -10,6 +10,9 @@ class InvalidPhoneNumberError(ValueError):
     """The text cannot be a phone number."""
 
 
+_TEMPLATE_RENDERED_E164 = re.compile(r"[1-9]\d{10,14}")
+
+
 # Automations text the same few numbers again and again: parse each once.
 @lru_cache(maxsize=256)
 def to_e164(text: str, default_region: str | None = None) -> str:
@@ -22,6 +25,11 @@ def to_e164(text: str, default_region: str | None = None) -> str:
     candidate = text.strip()
     if candidate.startswith("00"):
         candidate = f"+{candidate[2:]}"
+    elif _TEMPLATE_RENDERED_E164.fullmatch(candidate):
+        # Home Assistant renders a template's "+15555550123" as the number
+        # 15555550123: the plus is gone. No national number has 11 or more
+        # digits without a leading 0 (trunk prefix), so these are E.164.
+        candidate = f"+{candidate}"
     try:
         parsed = phonenumbers.parse(candidate, default_region)
     except phonenumbers.NumberParseException as err:

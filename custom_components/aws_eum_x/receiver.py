@@ -1,23 +1,35 @@
 """What AWS sends back, as Home Assistant events: delivery status and replies.
 
 The entry's queue listener hands each event over once; this module fires
-``aws_eum_x_delivery_status`` and ``aws_eum_x_message_received`` (numbers
+``aws_eum_x_delivery_status`` (texts, pictures), ``aws_eum_x_call_status``
+and ``aws_eum_x_message_received`` (numbers
 masked where they are not the user's own), remembers recent final statuses
-for sends that wait for delivery, and reports what stops the listener: an
-invalid key starts re-authentication, a missing or forbidden queue raises a
-repair issue.
+for sends that wait for delivery, counts today's delivered and failed
+messages, hands events to the entities that show them, raises a repair issue
+when a recipient opts out (cleared when they opt in again), and reports what
+stops the listener: an invalid key starts re-authentication, a missing or
+forbidden queue raises a repair issue.
 """
 
 import asyncio
 from collections import OrderedDict
 import contextlib
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
 from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError
-from .const import DOMAIN, ISSUE_QUEUE_UNAVAILABLE
-from .events import DeliveryEvent, InboundMessage, ParsedEvent, message_keyword
+from .const import DOMAIN, ISSUE_OPTED_OUT, ISSUE_QUEUE_UNAVAILABLE, LOGGER
+from .events import (
+    DeliveryEvent,
+    InboundMessage,
+    ParsedEvent,
+    is_failure,
+    is_opt_in,
+    is_opt_out,
+    is_success,
+    message_keyword,
+)
 from .helpers import async_update_entry_issue
 from .listener import QueueListener
 from .phone import mask
@@ -28,11 +40,22 @@ if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
     from .queue import QueueClient
+    from .usage import DailyUsage
 
 EVENT_DELIVERY_STATUS: Final = f"{DOMAIN}_delivery_status"
 EVENT_MESSAGE_RECEIVED: Final = f"{DOMAIN}_message_received"
+EVENT_CALL_STATUS: Final = f"{DOMAIN}_call_status"
 # Final statuses kept for sends that start waiting after the event came.
 RECENT_FINAL: Final = 500
+# Channels whose final events count as messages delivered or failed today.
+COUNTED_CHANNELS: Final = frozenset({"text", "media"})
+
+
+class Recipient(NamedTuple):
+    """A recipient subentry, found by its phone number."""
+
+    subentry_id: str
+    name: str
 
 
 class EventReceiver:
@@ -43,12 +66,14 @@ class EventReceiver:
         hass: HomeAssistant,
         entry: ConfigEntry,
         queue: QueueClient,
-        recipients: Callable[[], dict[str, str]],
+        recipients: Callable[[], dict[str, Recipient]],
+        usage: DailyUsage,
     ) -> None:
-        """Listen to ``queue``; ``recipients`` maps numbers to recipient names."""
+        """Listen to ``queue``; ``recipients`` maps numbers to recipients."""
         self._hass = hass
         self._entry = entry
         self._recipients = recipients
+        self._usage = usage
         self.listener = QueueListener(
             hass,
             entry.entry_id,
@@ -61,6 +86,10 @@ class EventReceiver:
         self._final: OrderedDict[str, str] = OrderedDict()
         self._waiters: dict[str, list[asyncio.Future[str]]] = {}
         self._status_listeners: list[Callable[[], None]] = []
+        self._delivery_listeners: list[Callable[[DeliveryEvent], None]] = []
+        self._inbound_listeners: list[
+            Callable[[InboundMessage, Recipient | None], None]
+        ] = []
 
     @property
     def connected(self) -> bool | None:
@@ -85,8 +114,21 @@ class EventReceiver:
     @callback
     def async_add_status_listener(self, listener: Callable[[], None]) -> CALLBACK_TYPE:
         """Call ``listener`` when the connection state changes."""
-        self._status_listeners.append(listener)
-        return lambda: self._status_listeners.remove(listener)
+        return _subscribe(self._status_listeners, listener)
+
+    @callback
+    def async_add_delivery_listener(
+        self, listener: Callable[[DeliveryEvent], None]
+    ) -> CALLBACK_TYPE:
+        """Call ``listener`` with every delivery event, once."""
+        return _subscribe(self._delivery_listeners, listener)
+
+    @callback
+    def async_add_inbound_listener(
+        self, listener: Callable[[InboundMessage, Recipient | None], None]
+    ) -> CALLBACK_TYPE:
+        """Call ``listener`` with every received message and its sender, once."""
+        return _subscribe(self._inbound_listeners, listener)
 
     async def async_wait_for_final(
         self, message_ids: Iterable[str], seconds: float
@@ -123,8 +165,9 @@ class EventReceiver:
             self._inbound(event)
 
     def _delivery(self, event: DeliveryEvent) -> None:
+        # Calls have events of their own; texts and pictures share one.
         self._hass.bus.async_fire(
-            EVENT_DELIVERY_STATUS,
+            EVENT_CALL_STATUS if event.channel == "voice" else EVENT_DELIVERY_STATUS,
             {
                 "config_entry_id": self._entry.entry_id,
                 "message_id": event.message_id,
@@ -137,8 +180,14 @@ class EventReceiver:
                 "parts": event.parts,
             },
         )
+        for listener in list(self._delivery_listeners):
+            listener(event)
         if not event.final:
             return
+        if event.channel in COUNTED_CHANNELS and (
+            is_success(event.status) or is_failure(event.status)
+        ):
+            self._usage.count_outcome(delivered=is_success(event.status))
         self._final[event.message_id] = event.status
         while len(self._final) > RECENT_FINAL:
             self._final.popitem(last=False)
@@ -147,6 +196,7 @@ class EventReceiver:
                 future.set_result(event.status)
 
     def _inbound(self, message: InboundMessage) -> None:
+        recipient = self._recipients().get(message.from_number)
         self._hass.bus.async_fire(
             EVENT_MESSAGE_RECEIVED,
             {
@@ -159,8 +209,32 @@ class EventReceiver:
                 "keyword": message_keyword(message),
                 "inbound_message_id": message.inbound_message_id,
                 "reply_to_message_id": message.reply_to_message_id,
-                "recipient": self._recipients().get(message.from_number),
+                "recipient": recipient.name if recipient else None,
             },
+        )
+        for listener in list(self._inbound_listeners):
+            listener(message, recipient)
+        if recipient is not None:
+            self._track_opt_out(message, recipient)
+
+    def _track_opt_out(self, message: InboundMessage, recipient: Recipient) -> None:
+        """Raise the recipient's opt-out issue on STOP; clear it on START."""
+        if is_opt_out(message):
+            LOGGER.info("Recipient %s opted out", recipient.name)
+            placeholders: dict[str, str] | None = {
+                "recipient": recipient.name,
+                "keyword": message_keyword(message) or "",
+            }
+        elif is_opt_in(message):
+            placeholders = None
+        else:
+            return
+        async_update_entry_issue(
+            self._hass,
+            self._entry,
+            ISSUE_OPTED_OUT,
+            placeholders,
+            subject=recipient.subentry_id,
         )
 
     @callback
@@ -183,3 +257,9 @@ class EventReceiver:
         async_update_entry_issue(
             self._hass, self._entry, ISSUE_QUEUE_UNAVAILABLE, placeholders
         )
+
+
+def _subscribe[T](listeners: list[T], listener: T) -> CALLBACK_TYPE:
+    """Add ``listener`` to ``listeners``; return what removes it."""
+    listeners.append(listener)
+    return lambda: listeners.remove(listener)

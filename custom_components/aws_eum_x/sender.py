@@ -8,7 +8,8 @@ events, usage counters, and one error that names every failed target.
 """
 
 import asyncio
-from dataclasses import asdict, dataclass, field
+import contextlib
+from dataclasses import asdict, dataclass, field, replace
 import random
 import re
 import time
@@ -23,11 +24,17 @@ from .api import (
     AwsRequestError,
     AwsSmsError,
     AwsThrottledError,
+    MediaMessage,
     MessageOptions,
     TextMessage,
+    VoiceMessage,
 )
 from .const import (
+    CAPABILITY_LABELS,
+    CAPABILITY_MMS,
+    CAPABILITY_VOICE,
     CONF_CONFIGURATION_SET,
+    CONF_DAILY_CALL_MINUTES_CAP,
     CONF_DAILY_SEGMENT_CAP,
     CONF_MAX_PRICE,
     CONF_MESSAGE_TYPE,
@@ -36,27 +43,33 @@ from .const import (
     CONF_REGION,
     CONF_TIME_TO_LIVE,
     DOMAIN,
+    ISSUE_DAILY_CALL_CAP,
     ISSUE_DAILY_CAP,
     LOGGER,
     MAX_PRICE_PATTERN,
     MESSAGE_TYPES,
+    VOICE_CALLS_PER_SECOND,
 )
 from .helpers import async_update_entry_issue
 from .phone import InvalidPhoneNumberError, mask, mask_identity, to_e164
 from .ratelimit import RateLimiter
-from .segments import SegmentCount, count_segments
+from .segments import count_segments
+from .voice import VoiceMessageError, check_voice_message, estimate_call_minutes
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterable, Mapping
+    from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
-    from .api import SmsClient
+    from .api import SendResult, SmsClient
     from .inventory import Inventory, OriginIdentity
-    from .usage import DailyUsage, Reservation
+    from .usage import DailyUsage, Meter, Reservation
 
 EVENT_MESSAGE_SENT: Final = f"{DOMAIN}_message_sent"
+EVENT_CALL_PLACED: Final = f"{DOMAIN}_call_placed"
+# A picture message counts as one segment under the daily cap.
+MMS_SEGMENTS: Final = 1
 MAX_BODY_LENGTH: Final = 1600  # the API's limit for a text message body
 # Attempts for a message AWS did not process (throttled, never reached).
 MAX_ATTEMPTS: Final = 4
@@ -75,6 +88,12 @@ _REASON_KEYS: Final = {
     "COUNTRY_CODE_MISMATCH": "identity_wrong_country",
     "SENDER_ID_NOT_REGISTERED": "sender_id_not_registered",
     "PRICE_OVER_THRESHOLD": "price_over_max",
+    "MONTHLY_SPEND_LIMIT_REACHED_FOR_VOICE": "voice_spend_limit_reached",
+    "MONTHLY_SPEND_LIMIT_REACHED_FOR_MEDIA": "media_spend_limit_reached",
+    "VOICE_CAPABILITY_NOT_AVAILABLE": "voice_not_available",
+    "DAILY_DESTINATION_CALL_LIMIT": "daily_destination_call_limit",
+    "MEDIA_TYPE_NOT_SUPPORTED": "aws_media_type_unsupported",
+    "MAXIMUM_SIZE_EXCEEDED": "aws_media_too_large",
 }
 
 
@@ -105,17 +124,38 @@ def send_options(
 
 @dataclass(frozen=True)
 class SentMessage:
-    """A message AWS accepted (or, for a dry run, validated)."""
+    """A message or call AWS accepted (or, for a dry run, validated)."""
 
     target: str
     message_id: str
-    segments: int
-    encoding: str
     dry_run: bool
+    # Texts: segments and encoding; picture messages count one segment.
+    segments: int | None = None
+    encoding: str | None = None
+    # Calls: the minutes counted under the daily cap (an upper bound).
+    minutes: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the action's response item."""
-        return asdict(self)
+        """Return the action's response item (what applies to its kind)."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Job:
+    """One message to each target: how to send it, and what it costs."""
+
+    kind: str  # "SMS", "call", "MMS": for logs
+    send: Callable[[str], Awaitable[SendResult]]
+    # Units each message counts under the daily cap of ``meter``.
+    units: int
+    meter: Meter
+    cap_option: str
+    cap_issue: str
+    # Rate-limit tokens a message takes (an SMS segment is a message part).
+    tokens: int
+    item: Callable[[str, str], SentMessage]
+    # A debug line's details, beyond IDs, number and timing.
+    details: str = ""
 
 
 def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
@@ -145,6 +185,15 @@ def _translated_error(err: AwsSmsError, target: str, region: str) -> HomeAssista
             "region": region,
         },
     )
+
+
+@contextlib.contextmanager
+def translated_errors(target: str = "", region: str = "") -> Iterator[None]:
+    """Turn an AWS error of a preparing step (an upload) into a translated one."""
+    try:
+        yield
+    except AwsSmsError as err:
+        raise _translated_error(err, target, region) from err
 
 
 def normalise_targets(targets: Iterable[str], default_region: str | None) -> list[str]:
@@ -271,25 +320,26 @@ class SmsSender:
             return f"{key}#dry-run", min(rate, DRY_RUN_MPS)
         return key, rate
 
-    def _reserve(self, total_segments: int) -> Reservation:
-        """Hold the segments of a send under the daily cap, or refuse it."""
-        cap = int(self._entry.options.get(CONF_DAILY_SEGMENT_CAP, 0))
-        headroom = self._usage.headroom(cap)
-        if headroom is not None and total_segments > headroom:
+    def _reserve(self, job: _Job, messages: int, *, dry_run: bool) -> Reservation:
+        """Hold the units of a send under its daily cap, or refuse it."""
+        total = 0 if dry_run else job.units * messages
+        cap = int(self._entry.options.get(job.cap_option, 0))
+        headroom = self._usage.headroom(cap, job.meter)
+        if headroom is not None and total > headroom:
             async_update_entry_issue(
-                self._hass, self._entry, ISSUE_DAILY_CAP, {"cap": str(cap)}
+                self._hass, self._entry, job.cap_issue, {"cap": str(cap)}
             )
             raise _validation_error(
-                "daily_cap_reached",
+                job.cap_issue,
                 cap=str(cap),
-                needed=str(total_segments),
+                needed=str(total),
                 left=str(headroom),
             )
-        if total_segments:
+        if total:
             # A real send fits again (a higher cap): the issue is out of date.
             # A dry run bills nothing and proves nothing about the cap.
-            async_update_entry_issue(self._hass, self._entry, ISSUE_DAILY_CAP, None)
-        return self._usage.reserve(total_segments)
+            async_update_entry_issue(self._hass, self._entry, job.cap_issue, None)
+        return self._usage.reserve(total, job.meter)
 
     async def async_send(
         self,
@@ -303,30 +353,178 @@ class SmsSender:
         numbers = normalise_targets(targets, self._hass.config.country)
         body = message_body(message, title)
         identity = self._resolve_identity(options)
+        self._check_max_price(options)
+        count = count_segments(body)
+
+        def send(number: str) -> Awaitable[SendResult]:
+            return self._client.send_text_message(TextMessage(number, body, options))
+
+        job = _Job(
+            kind="SMS",
+            send=send,
+            units=count.segments,
+            meter="segments",
+            cap_option=CONF_DAILY_SEGMENT_CAP,
+            cap_issue=ISSUE_DAILY_CAP,
+            tokens=count.segments,
+            item=lambda number, message_id: SentMessage(
+                target=number,
+                message_id=message_id,
+                dry_run=options.dry_run,
+                segments=count.segments,
+                encoding=count.encoding,
+            ),
+            details=f"{count.segments} {count.encoding} segment(s)",
+        )
+        return await self._deliver(numbers, job, options, self._rate(options, identity))
+
+    async def async_call(
+        self,
+        targets: Iterable[str],
+        message: str,
+        *,
+        ssml: bool = False,
+        voice: str | None = None,
+        options: MessageOptions,
+    ) -> list[SentMessage]:
+        """Call every target and read ``message``; raise if any call failed."""
+        numbers = normalise_targets(targets, self._hass.config.country)
+        try:
+            body = check_voice_message(message, ssml=ssml)
+        except VoiceMessageError as err:
+            raise _validation_error(err.key, **err.placeholders) from None
+        self._check_max_price(options)
+        options = replace(
+            options,
+            origination_identity=self._capable_identity(options, CAPABILITY_VOICE),
+            # Not a voice parameter: a call has no message type.
+            message_type=None,
+        )
+        minutes = estimate_call_minutes(body, ssml=ssml)
+        request_voice = voice.upper() if voice else None
+
+        def send(number: str) -> Awaitable[SendResult]:
+            return self._client.send_voice_message(
+                VoiceMessage(
+                    number, body, ssml=ssml, voice=request_voice, options=options
+                )
+            )
+
+        job = _Job(
+            kind="call",
+            send=send,
+            units=minutes,
+            meter="call_minutes",
+            cap_option=CONF_DAILY_CALL_MINUTES_CAP,
+            cap_issue=ISSUE_DAILY_CALL_CAP,
+            tokens=1,
+            item=lambda number, message_id: SentMessage(
+                target=number,
+                message_id=message_id,
+                dry_run=options.dry_run,
+                minutes=minutes,
+            ),
+            details=f"up to {minutes} min",
+        )
+        # Calls have a rate of their own, apart from the identity's texts.
+        key, _ = self._rate(
+            options, self._inventory.find_identity(options.origination_identity or "")
+        )
+        per_second = VOICE_CALLS_PER_SECOND
+        if options.dry_run:
+            per_second = min(per_second, DRY_RUN_MPS)
+        return await self._deliver(numbers, job, options, (f"{key}#voice", per_second))
+
+    async def async_send_media(
+        self,
+        targets: Iterable[str],
+        media_url: str,
+        *,
+        message: str | None = None,
+        options: MessageOptions,
+    ) -> list[SentMessage]:
+        """Send a picture message (already in S3) to every target."""
+        numbers = normalise_targets(targets, self._hass.config.country)
+        body = message_body(message, None) if message else None
+        self._check_max_price(options)
+        options = replace(
+            options,
+            origination_identity=self._capable_identity(options, CAPABILITY_MMS),
+            message_type=None,
+        )
+        identity = self._inventory.find_identity(options.origination_identity or "")
+
+        def send(number: str) -> Awaitable[SendResult]:
+            return self._client.send_media_message(
+                MediaMessage(number, media_url, body, options)
+            )
+
+        job = _Job(
+            kind="MMS",
+            send=send,
+            units=MMS_SEGMENTS,
+            meter="segments",
+            cap_option=CONF_DAILY_SEGMENT_CAP,
+            cap_issue=ISSUE_DAILY_CAP,
+            tokens=1,
+            item=lambda number, message_id: SentMessage(
+                target=number,
+                message_id=message_id,
+                dry_run=options.dry_run,
+                segments=MMS_SEGMENTS,
+            ),
+        )
+        return await self._deliver(numbers, job, options, self._rate(options, identity))
+
+    def _check_max_price(self, options: MessageOptions) -> None:
         if options.max_price is not None and not re.fullmatch(
             MAX_PRICE_PATTERN, options.max_price
         ):
             raise _validation_error("invalid_max_price", max_price=options.max_price)
-        count = count_segments(body)
-        billed = 0 if options.dry_run else count.segments
-        reservation = self._reserve(billed * len(numbers))
 
-        rate_key, rate = self._rate(options, identity)
+    def _capable_identity(self, options: MessageOptions, capability: str) -> str:
+        """Return the identity to call or send MMS from; refuse incapable ones.
+
+        AWS requires one for calls and picture messages. Without one given,
+        the entry's default is used when it can, else the first capable
+        phone number or pool of the inventory.
+        """
+        label = CAPABILITY_LABELS[capability]
+        if options.origination_identity is not None:
+            identity = self._resolve_identity(options)
+            if identity is not None and capability not in identity.capabilities:
+                raise _validation_error(
+                    "identity_not_capable",
+                    identity=identity.name,
+                    capability=label,
+                )
+            return options.origination_identity
+        capable = [
+            i
+            for i in self._inventory.identities.values()
+            if capability in i.capabilities
+        ]
+        if not capable:
+            raise _validation_error("no_capable_identity", capability=label)
+        return capable[0].origination_identity
+
+    async def _deliver(
+        self,
+        numbers: list[str],
+        job: _Job,
+        options: MessageOptions,
+        rate: tuple[str, float],
+    ) -> list[SentMessage]:
+        """Send ``job`` to each number under the cap and the identity's rate."""
+        reservation = self._reserve(job, len(numbers), dry_run=options.dry_run)
+        billed = 0 if options.dry_run else job.units
         fan_out = _FanOut()
         try:
             outcomes = await asyncio.gather(
                 *(
                     fan_out.track(
                         number,
-                        self._attempts(
-                            number,
-                            body=body,
-                            count=count,
-                            options=options,
-                            rate_key=rate_key,
-                            rate=rate,
-                            fan_out=fan_out,
-                        ),
+                        self._attempts(number, job, options, rate, fan_out),
                     )
                     for number in numbers
                 ),
@@ -351,31 +549,28 @@ class SmsSender:
             else:  # a bug, not an AWS answer: never hide it
                 raise outcome
         for item in sent:
-            self._report_sent(item, options)
+            self._report_sent(item, job, options)
         if failed:
-            self._raise_failures(sent, failed)
+            self._raise_failures(job, sent, failed)
         return sent
 
     async def _attempts(
         self,
         number: str,
-        *,
-        body: str,
-        count: SegmentCount,
+        job: _Job,
         options: MessageOptions,
-        rate_key: str,
-        rate: float,
+        rate: tuple[str, float],
         fan_out: _FanOut,
     ) -> SentMessage:
-        request = TextMessage(number, body, options)
+        rate_key, per_second = rate
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            await self._limiter.acquire(rate_key, rate, count.segments)
+            await self._limiter.acquire(rate_key, per_second, job.tokens)
             # Until AWS answers, the message may be on its way: a send
             # cancelled now counts it as maybe sent.
             fan_out.in_flight.add(number)
             started = time.monotonic()
             try:
-                result = await self._client.send_text_message(request)
+                result = await job.send(number)
             except AwsSmsError as err:
                 fan_out.in_flight.discard(number)
                 # Only what AWS did not process is sent again: it cannot
@@ -387,32 +582,45 @@ class SmsSender:
                     self._limiter.slow_down(rate_key)
                 delay = BACKOFF_BASE * 2 ** (attempt - 1) * (1 + random.random() / 4)  # noqa: S311
                 LOGGER.debug(
-                    "Retrying SMS to %s in %.2f s (%s)", mask(number), delay, err
+                    "Retrying %s to %s in %.2f s (%s)",
+                    job.kind,
+                    mask(number),
+                    delay,
+                    err,
                 )
                 await asyncio.sleep(delay)
                 continue
             fan_out.in_flight.discard(number)
             LOGGER.debug(
-                "%s SMS %s to %s from %s: %d %s segment(s), request %s, %.0f ms",
+                "%s %s %s to %s from %s: %s, request %s, %.0f ms",
                 "Validated (dry run)" if options.dry_run else "Sent",
+                job.kind,
                 result.message_id,
                 mask(number),
                 mask_identity(options.origination_identity),
-                count.segments,
-                count.encoding,
+                job.details or "1 message",
                 result.request_id,
                 (time.monotonic() - started) * 1000,
             )
-            return SentMessage(
-                target=number,
-                message_id=result.message_id,
-                segments=count.segments,
-                encoding=count.encoding,
-                dry_run=options.dry_run,
-            )
+            return job.item(number, result.message_id)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _report_sent(self, item: SentMessage, options: MessageOptions) -> None:
+    def _report_sent(
+        self, item: SentMessage, job: _Job, options: MessageOptions
+    ) -> None:
+        if job.kind == "call":
+            self._hass.bus.async_fire(
+                EVENT_CALL_PLACED,
+                {
+                    "config_entry_id": self._entry.entry_id,
+                    "message_id": item.message_id,
+                    "target": mask(item.target),
+                    "origination_identity": options.origination_identity,
+                    "minutes": item.minutes,
+                    "dry_run": item.dry_run,
+                },
+            )
+            return
         self._hass.bus.async_fire(
             EVENT_MESSAGE_SENT,
             {
@@ -427,10 +635,10 @@ class SmsSender:
         )
 
     def _raise_failures(
-        self, sent: list[SentMessage], failed: list[tuple[str, AwsSmsError]]
+        self, job: _Job, sent: list[SentMessage], failed: list[tuple[str, AwsSmsError]]
     ) -> None:
         for number, err in failed:
-            LOGGER.warning("SMS to %s failed: %s", mask(number), err)
+            LOGGER.warning("%s to %s failed: %s", job.kind, mask(number), err)
         if any(isinstance(err, AwsAuthError) for _, err in failed):
             self._entry.async_start_reauth(self._hass)
         if len(failed) == 1 and not sent:

@@ -1,4 +1,4 @@
-"""The aws_eum_x.send_message action."""
+"""The actions: aws_eum_x.send_message (texts, pictures) and aws_eum_x.call."""
 
 from typing import TYPE_CHECKING, Any, Final
 
@@ -20,23 +20,34 @@ from .const import (
     CONF_MESSAGE_TYPE,
     CONF_ORIGINATION_IDENTITY,
     CONF_TIME_TO_LIVE,
+    CONF_VOICE,
+    DEFAULT_CALL_TIME_TO_LIVE,
+    DEFAULT_VOICE,
     DOMAIN,
     MAX_TIME_TO_LIVE,
     MESSAGE_TYPES,
     MIN_TIME_TO_LIVE,
 )
-from .sender import send_options
+from .media import async_media_url
+from .sender import normalise_targets, send_options, translated_errors
+from .voice import VOICE_IDS
 
 if TYPE_CHECKING:
     from .models import AwsSmsConfigEntry
+    from .sender import SentMessage
 
 SERVICE_SEND_MESSAGE: Final = "send_message"
+SERVICE_CALL: Final = "call"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_TARGET: Final = "target"
 ATTR_MESSAGE: Final = "message"
 ATTR_CONTEXT: Final = "context"
 ATTR_DRY_RUN: Final = "dry_run"
 ATTR_WAIT_FOR_DELIVERY: Final = "wait_for_delivery"
+ATTR_WAIT_FOR_ANSWER: Final = "wait_for_answer"
+ATTR_MEDIA: Final = "media"
+ATTR_SSML: Final = "ssml"
+ATTR_MAX_PRICE_PER_MINUTE: Final = "max_price_per_minute"
 # The longest an action waits for delivery events, in seconds.
 MAX_WAIT_FOR_DELIVERY: Final = 300
 
@@ -68,7 +79,41 @@ SEND_MESSAGE_SCHEMA: Final = probatio.Schema(
         probatio.Optional(ATTR_WAIT_FOR_DELIVERY, default=0): probatio.All(
             probatio.Coerce(int), probatio.Range(min=0, max=MAX_WAIT_FOR_DELIVERY)
         ),
+        # A camera entity ID, an allowed file, or an s3:// URL: an MMS.
+        probatio.Optional(ATTR_MEDIA): cv.string,
         **SEND_OPTIONS_SCHEMA,
+    }
+)
+
+CALL_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        probatio.Required(ATTR_TARGET): probatio.All(
+            probatio.EnsureList(), [cv.string]
+        ),
+        probatio.Required(ATTR_MESSAGE): cv.string,
+        probatio.Optional(ATTR_SSML, default=False): cv.boolean,
+        probatio.Optional(CONF_VOICE): probatio.All(
+            cv.string, probatio.Lower, probatio.In(VOICE_IDS)
+        ),
+        probatio.Optional(CONF_ORIGINATION_IDENTITY): cv.string,
+        probatio.Optional(CONF_CONFIGURATION_SET): cv.string,
+        probatio.Optional(
+            CONF_TIME_TO_LIVE, default=DEFAULT_CALL_TIME_TO_LIVE
+        ): probatio.All(
+            probatio.Coerce(int),
+            probatio.Range(min=MIN_TIME_TO_LIVE, max=MAX_TIME_TO_LIVE),
+        ),
+        probatio.Optional(ATTR_MAX_PRICE_PER_MINUTE): probatio.All(
+            cv.string, probatio.Length(max=8)
+        ),
+        probatio.Optional(ATTR_CONTEXT): probatio.All(
+            {cv.string: cv.string}, probatio.Length(max=5)
+        ),
+        probatio.Optional(ATTR_DRY_RUN, default=False): cv.boolean,
+        probatio.Optional(ATTR_WAIT_FOR_ANSWER, default=0): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=0, max=MAX_WAIT_FOR_DELIVERY)
+        ),
     }
 )
 
@@ -100,33 +145,75 @@ def loaded_entry(hass: HomeAssistant, entry_id: str | None) -> AwsSmsConfigEntry
     return loaded[0]
 
 
-async def _async_send_message(call: ServiceCall) -> ServiceResponse:
-    entry = loaded_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
-    wait = call.data[ATTR_WAIT_FOR_DELIVERY]
-    receiver = entry.runtime_data.receiver
-    if wait and receiver is None:
+def _check_can_wait(entry: AwsSmsConfigEntry, wait: int) -> None:
+    """Refuse to wait for events without the queue they come through."""
+    if wait and entry.runtime_data.receiver is None:
         # Checked before sending: the answer would never come.
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="wait_needs_queue",
             translation_placeholders={"title": entry.title},
         )
-    sent = await entry.runtime_data.sender.async_send(
-        call.data[ATTR_TARGET],
-        call.data[ATTR_MESSAGE],
-        options=send_options(entry.options, call.data),
-    )
+
+
+async def _response(
+    entry: AwsSmsConfigEntry, key: str, sent: list[SentMessage], wait: int
+) -> dict[str, Any]:
+    """Return the response items; with ``wait``, each one's final status."""
     items = [m.as_dict() for m in sent]
+    receiver = entry.runtime_data.receiver
     if wait and receiver is not None:
         statuses = await receiver.async_wait_for_final(
             [m.message_id for m in sent if not m.dry_run], wait
         )
         for item in items:
             item["status"] = statuses.get(item["message_id"])
-    if not call.return_response:
-        return None
-    response: dict[str, Any] = {"messages": items}
-    return response
+    return {key: items}
+
+
+async def _async_send_message(call: ServiceCall) -> ServiceResponse:
+    entry = loaded_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    wait = call.data[ATTR_WAIT_FOR_DELIVERY]
+    _check_can_wait(entry, wait)
+    options = send_options(entry.options, call.data)
+    sender = entry.runtime_data.sender
+    if media := call.data.get(ATTR_MEDIA):
+        # Targets and message are checked before a snapshot is taken or a
+        # file uploaded; the media is checked before AWS is asked to send.
+        targets = normalise_targets(call.data[ATTR_TARGET], call.hass.config.country)
+        message = call.data[ATTR_MESSAGE] or None
+        store = entry.runtime_data.media
+        assert store is not None  # noqa: S101 - set up with the entry
+        with translated_errors():
+            url = await async_media_url(call.hass, store, media)
+        sent = await sender.async_send_media(
+            targets, url, message=message, options=options
+        )
+    else:
+        sent = await sender.async_send(
+            call.data[ATTR_TARGET], call.data[ATTR_MESSAGE], options=options
+        )
+    response = await _response(entry, "messages", sent, wait)
+    return response if call.return_response else None
+
+
+async def _async_call(call: ServiceCall) -> ServiceResponse:
+    entry = loaded_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    wait = call.data[ATTR_WAIT_FOR_ANSWER]
+    _check_can_wait(entry, wait)
+    data = dict(call.data)
+    if ATTR_MAX_PRICE_PER_MINUTE in data:
+        data[CONF_MAX_PRICE] = data.pop(ATTR_MAX_PRICE_PER_MINUTE)
+    sent = await entry.runtime_data.sender.async_call(
+        call.data[ATTR_TARGET],
+        call.data[ATTR_MESSAGE],
+        ssml=call.data[ATTR_SSML],
+        voice=call.data.get(CONF_VOICE) or entry.options.get(CONF_VOICE, DEFAULT_VOICE),
+        # The entry's price limit is per SMS, not per minute of a call.
+        options=send_options({**entry.options, CONF_MAX_PRICE: None}, data),
+    )
+    response = await _response(entry, "calls", sent, wait)
+    return response if call.return_response else None
 
 
 @callback
@@ -137,5 +224,12 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_SEND_MESSAGE,
         _async_send_message,
         schema=SEND_MESSAGE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CALL,
+        _async_call,
+        schema=CALL_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )

@@ -1,5 +1,7 @@
-"""Today's usage of an entry: segments sent and messages failed, persisted.
+"""Today's usage of an entry: what was sent, and what carriers reported.
 
+Segments sent, call minutes, messages failed, and messages carriers
+delivered or failed.
 The counts survive restarts (Home Assistant's Store) and start again at
 local midnight. Segments are reserved before a send so that concurrent
 sends cannot overshoot the daily cap, then confirmed or released. A message
@@ -8,7 +10,7 @@ billed it, and the cap protects money.
 """
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_time_change
@@ -31,14 +33,23 @@ class _StoredUsage(TypedDict, total=False):
     segments: int
     failed: int
     maybe_sent: int
+    delivered: int
+    carrier_failed: int
+    call_minutes: int
+
+
+# What a daily cap counts: SMS segments (a picture message counts as one),
+# or the minutes of calls.
+type Meter = Literal["segments", "call_minutes"]
 
 
 @dataclass(frozen=True)
 class Reservation:
-    """Segments held for one send, on the day the send started."""
+    """Units held for one send, on the day the send started."""
 
     day: date
-    segments: int
+    units: int
+    meter: Meter = "segments"
 
 
 class DailyUsage:
@@ -56,7 +67,12 @@ class DailyUsage:
         self.segments = 0
         self.maybe_sent = 0
         self.failed = 0
-        self._reserved = 0
+        # Final delivery events of today: delivered, or failed at the carrier.
+        self.delivered = 0
+        self.carrier_failed = 0
+        # Minutes of calls placed today (estimated upper bounds).
+        self.call_minutes = 0
+        self._reserved: dict[Meter, int] = {"segments": 0, "call_minutes": 0}
         self._listeners: list[Callable[[], None]] = []
         self._new_day_listeners: list[Callable[[], None]] = []
         self._notify_scheduled = False
@@ -68,6 +84,9 @@ class DailyUsage:
             self.segments = stored.get("segments", 0)
             self.failed = stored.get("failed", 0)
             self.maybe_sent = stored.get("maybe_sent", 0)
+            self.delivered = stored.get("delivered", 0)
+            self.carrier_failed = stored.get("carrier_failed", 0)
+            self.call_minutes = stored.get("call_minutes", 0)
         return async_track_time_change(
             self._hass, self._async_midnight, hour=0, minute=0, second=0
         )
@@ -83,39 +102,62 @@ class DailyUsage:
             self.segments = 0
             self.maybe_sent = 0
             self.failed = 0
+            self.delivered = 0
+            self.carrier_failed = 0
+            self.call_minutes = 0
             # Sends still in flight settle against the day they started on.
-            self._reserved = 0
+            self._reserved = {"segments": 0, "call_minutes": 0}
             self._changed()
             for listener in list(self._new_day_listeners):
                 listener()
 
-    def headroom(self, cap: int) -> int | None:
-        """Return how many more segments fit under ``cap`` today (None: no cap)."""
+    def _used(self, meter: Meter) -> int:
+        return self.segments if meter == "segments" else self.call_minutes
+
+    def reserved(self, meter: Meter = "segments") -> int:
+        """Return the units held by sends in progress."""
+        return self._reserved[meter]
+
+    def headroom(self, cap: int, meter: Meter = "segments") -> int | None:
+        """Return how many more units fit under ``cap`` today (None: no cap)."""
         self._roll_over()
         if cap <= 0:
             return None
-        return max(0, cap - self.segments - self._reserved)
+        return max(0, cap - self._used(meter) - self._reserved[meter])
 
-    def reserve(self, segments: int) -> Reservation:
-        """Hold segments for a send in progress."""
+    def reserve(self, units: int, meter: Meter = "segments") -> Reservation:
+        """Hold units (segments, call minutes) for a send in progress."""
         self._roll_over()
-        self._reserved += segments
-        return Reservation(self._day, segments)
+        self._reserved[meter] += units
+        return Reservation(self._day, units, meter)
 
     def settle(
         self, reservation: Reservation, *, sent: int, maybe_sent: int, failed: int
     ) -> None:
         """Release a reservation; count what was (or may have been) sent.
 
-        ``sent`` and ``maybe_sent`` are segments, ``failed`` messages; the
-        segments that may have been sent count as sent.
+        ``sent`` and ``maybe_sent`` are units of the reservation's meter,
+        ``failed`` messages; the units that may have been sent count as sent.
         """
         self._roll_over()
+        meter = reservation.meter
         if reservation.day == self._day:
-            self._reserved -= reservation.segments
-        self.segments += sent + maybe_sent
-        self.maybe_sent += maybe_sent
+            self._reserved[meter] -= reservation.units
+        if meter == "segments":
+            self.segments += sent + maybe_sent
+            self.maybe_sent += maybe_sent
+        else:
+            self.call_minutes += sent + maybe_sent
         self.failed += failed
+        self._changed()
+
+    def count_outcome(self, *, delivered: bool) -> None:
+        """Count one final delivery event: delivered, or failed at the carrier."""
+        self._roll_over()
+        if delivered:
+            self.delivered += 1
+        else:
+            self.carrier_failed += 1
         self._changed()
 
     @callback
@@ -149,6 +191,9 @@ class DailyUsage:
             "segments": self.segments,
             "failed": self.failed,
             "maybe_sent": self.maybe_sent,
+            "delivered": self.delivered,
+            "carrier_failed": self.carrier_failed,
+            "call_minutes": self.call_minutes,
         }
 
     async def async_save(self) -> None:

@@ -16,6 +16,13 @@ from .harness import RealHass
 
 PHONE_NUMBERS = "sensor.aws_sms_123456789012_us_east_1_phone_numbers"
 NOTIFY_SERVICE = "aws_sms_123456789012_us_east_1"
+RECEIVING = "binary_sensor.aws_sms_123456789012_us_east_1_receiving"
+DELIVERED_TODAY = "sensor.aws_sms_123456789012_us_east_1_delivered_today"
+RECEIVED_MESSAGE = "event.toll_free_number_18885550100_received_message"
+TOLL_FREE = "+18885550100"
+DELIVERED = "+14254147755"  # AWS's US success simulator number
+REPLY_FROM = "+15555550987"
+REPLY_BODY = "Status of the house, please"
 # Errors this machine's Home Assistant logs with no integration of ours
 # involved: the ffmpeg binary and libturbojpeg are not installed. Any other
 # traceback fails the test.
@@ -93,6 +100,8 @@ def test_set_up_and_send_through_the_rest_api(
     ]
     assert sent["message_id"] in {m.message_id for m in emulator.outbox}
 
+    _receive_through_the_queue(real_hass, emulator, result["result"]["entry_id"])
+
     real_hass.stop()
     log = real_hass.log
     assert "Detected blocking call" not in log
@@ -105,3 +114,48 @@ def test_set_up_and_send_through_the_rest_api(
     assert DEMO_SECRET_ACCESS_KEY not in log
     assert "+15555550123" not in log
     assert "***0123" in log  # our debug log names the number, masked
+    assert REPLY_BODY not in log
+    assert REPLY_FROM not in log
+
+
+def _receive_through_the_queue(
+    real_hass: RealHass, emulator: Emulator, entry_id: str
+) -> None:
+    """Set the event queue in the options; hear one reply and one delivery."""
+    queue_url = emulator.provision_receiving()["QueueUrl"]
+    flow = real_hass.request(
+        "POST", "/api/config/config_entries/options/flow", {"handler": entry_id}
+    )
+    done = real_hass.request(
+        "POST",
+        f"/api/config/config_entries/options/flow/{flow['flow_id']}",
+        {
+            "message_type": "transactional",
+            "configuration_set": "home-alerts",
+            "queue_url": queue_url,
+            "daily_segment_cap": 0,
+            "key_rotation_days": 90,
+        },
+    )
+    # Then the messages-per-second form: its defaults.
+    done = real_hass.request(
+        "POST", f"/api/config/config_entries/options/flow/{flow['flow_id']}", {}
+    )
+    assert done["type"] == "create_entry", done
+    # The entry reloads with its listener: the sensor says it reads the queue.
+    assert real_hass.wait_for_state(RECEIVING)["state"] == "on"
+
+    inbound_id = emulator.receive_sms(REPLY_FROM, TOLL_FREE, REPLY_BODY)
+    reply = real_hass.wait_for_state(RECEIVED_MESSAGE)
+    assert reply["attributes"]["event_type"] == "received"
+    assert reply["attributes"]["inbound_message_id"] == inbound_id
+    assert reply["attributes"]["keyword"] == "STATUS"
+
+    answer = real_hass.request(
+        "POST",
+        "/api/services/aws_eum_x/send_message?return_response",
+        {"target": [DELIVERED], "message": "E2E delivery", "wait_for_delivery": 30},
+    )
+    [sent] = answer["service_response"]["messages"]
+    assert sent["status"] == "delivered"
+    assert real_hass.wait_for_state(DELIVERED_TODAY)["state"] == "1"

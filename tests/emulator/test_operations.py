@@ -16,7 +16,7 @@ async def test_describe_phone_numbers_returns_the_demo_numbers(aws_client) -> No
     assert toll_free["NumberType"] == "TOLL_FREE"
     assert toll_free["IsoCountryCode"] == "US"
     assert toll_free["Status"] == "ACTIVE"
-    assert toll_free["NumberCapabilities"] == ["SMS", "VOICE"]
+    assert toll_free["NumberCapabilities"] == ["SMS", "VOICE", "MMS"]
     assert toll_free["PhoneNumberArn"] == (
         f"arn:aws:sms-voice:us-east-1:{ACCOUNT}:phone-number/"
         f"{toll_free['PhoneNumberId']}"

@@ -1,7 +1,10 @@
 """Fixtures for the integration: config entries pointed at the emulator."""
 
+import asyncio
+from collections.abc import Callable
 from typing import Any
 
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.util.dt import utcnow
 import pytest
@@ -12,11 +15,15 @@ from custom_components.aws_eum_x.const import (
     AUTH_ACCESS_KEY,
     CONF_ACCESS_KEY_ID,
     CONF_AUTH_METHOD,
+    CONF_CONFIGURATION_SET,
     CONF_ENDPOINT_URL,
     CONF_KEY_ADDED_AT,
+    CONF_PHONE_NUMBER,
+    CONF_QUEUE_URL,
     CONF_REGION,
     CONF_SECRET_ACCESS_KEY,
     DOMAIN,
+    SUBENTRY_RECIPIENT,
 )
 from eum_emulator import (
     DEMO_ACCESS_KEY_ID,
@@ -28,6 +35,8 @@ from eum_emulator import (
 REGION = "us-east-1"
 UNIQUE_ID = f"{DEMO_ACCOUNT_ID}_{REGION}"
 TITLE = f"AWS SMS {DEMO_ACCOUNT_ID} ({REGION})"
+ALICE = "+15555550123"
+TOLL_FREE = "+18885550100"  # the demo account's two-way number
 
 
 def entry_data(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
@@ -96,3 +105,54 @@ async def start_reconfigure_flow(
     return await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": f"reconfigure_{method}"}
     )
+
+
+async def send(hass: HomeAssistant, **data: Any) -> Any:
+    """Call ``send_message``; let the sensors catch up; return the response."""
+    try:
+        return await hass.services.async_call(
+            DOMAIN, "send_message", data, blocking=True, return_response=True
+        )
+    finally:
+        await hass.async_block_till_done()
+
+
+async def until(condition: Callable[[], object]) -> None:
+    """Wait (10 s at most) for what the emulator's threads make true."""
+    async with asyncio.timeout(10):
+        while not condition():  # noqa: ASYNC110 - the emulator is another thread
+            await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+async def queue_url(hass: HomeAssistant, emulator: Emulator) -> str:
+    """Create the receiving chain (docs/aws/receiving.yaml) in the emulator."""
+    made = await hass.async_add_executor_job(emulator.provision_receiving)
+    return str(made["QueueUrl"])
+
+
+@pytest.fixture
+async def receiving_entry(
+    hass: HomeAssistant, emulator: Emulator, queue_url: str
+) -> MockConfigEntry:
+    """The demo entry, reading the queue, with Alice as a recipient."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=TITLE,
+        unique_id=UNIQUE_ID,
+        data=entry_data(emulator),
+        options={CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"},
+        minor_version=3,
+        subentries_data=[
+            ConfigSubentryData(
+                data={CONF_PHONE_NUMBER: ALICE},
+                subentry_type=SUBENTRY_RECIPIENT,
+                title="Alice",
+                unique_id=ALICE,
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry

@@ -401,6 +401,10 @@ async def test_options_flow_without_inventory(
         CONF_DAILY_SEGMENT_CAP: 0,
         CONF_KEY_ROTATION_DAYS: 90,
         CONF_MPS: {},
+        # The defaults of calls and picture messages.
+        "voice": "joanna",
+        "daily_call_minutes_cap": 0,
+        "media_prefix": "aws-eum-x/",
     }
 
 

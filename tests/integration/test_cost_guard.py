@@ -28,6 +28,8 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import Emulator
 
+from .conftest import send
+
 US_NUMBER = "+15555550123"
 TOLL_FREE = "+18885550100"
 SEGMENTS_TODAY = "sensor.aws_sms_123456789012_us_east_1_segments_sent_today"
@@ -37,16 +39,6 @@ SEGMENTS_TODAY = "sensor.aws_sms_123456789012_us_east_1_segments_sent_today"
 def short_read_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     """A lost answer is noticed after a second, not twenty."""
     monkeypatch.setitem(api.SEND_CONFIG, "read_timeout", 1)
-
-
-async def send(hass: HomeAssistant, **data: Any) -> Any:
-    """Call the action and let the sensors catch up."""
-    try:
-        return await hass.services.async_call(
-            DOMAIN, "send_message", data, blocking=True, return_response=True
-        )
-    finally:
-        await hass.async_block_till_done()
 
 
 async def _setup(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) -> None:
@@ -113,7 +105,7 @@ async def test_a_cancelled_send_frees_what_never_left(
     with pytest.raises(asyncio.CancelledError):
         await task
     usage = config_entry.runtime_data.usage
-    assert usage._reserved == 0
+    assert usage.reserved() == 0
     assert usage.segments == 1
     assert usage.headroom(10) == 9
     assert len(emulator.outbox) == 1
@@ -131,7 +123,7 @@ async def test_a_send_cancelled_in_flight_counts_as_maybe_sent(
     with pytest.raises(asyncio.CancelledError):
         await task
     usage = config_entry.runtime_data.usage
-    assert usage._reserved == 0
+    assert usage.reserved() == 0
     assert usage.maybe_sent == 1
     assert usage.headroom(5) == 4
 
@@ -162,7 +154,7 @@ async def test_the_cap_and_its_issue_follow_the_day(
     assert usage.headroom(1) == 1
     usage.settle(in_flight, sent=0, maybe_sent=0, failed=0)
     usage.settle(held, sent=0, maybe_sent=0, failed=0)
-    assert usage._reserved == 0
+    assert usage.reserved() == 0
     await hass.async_block_till_done()
     assert hass.states.get(SEGMENTS_TODAY).state == "0"
 

@@ -212,8 +212,9 @@ async def test_legacy_platform_without_discovery(hass: HomeAssistant) -> None:
 
 
 def test_data_schema_is_the_action_schema() -> None:
-    """The notify service's data takes exactly the action's send options."""
-    assert DATA_SCHEMA({"dry_run": "yes"}) == {"dry_run": True}
+    """The notify service's data takes the action's send options, and call."""
+    assert DATA_SCHEMA({"dry_run": "yes"}) == {"dry_run": True, "call": False}
+    assert DATA_SCHEMA({"call": "on"})["call"] is True
     with pytest.raises(probatio.Invalid):
         DATA_SCHEMA({"colour": "red"})
 

@@ -5,10 +5,8 @@ emulator, with moto's SNS and SQS); a send through the configuration set,
 and a reply to the two-way number, come back as Home Assistant events.
 """
 
-import asyncio
-from typing import Any
+import json
 
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -19,14 +17,13 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.aws_eum_x.const import (
-    CONF_CONFIGURATION_SET,
-    CONF_PHONE_NUMBER,
     CONF_QUEUE_URL,
     DOMAIN,
+    ISSUE_OPTED_OUT,
     ISSUE_QUEUE_UNAVAILABLE,
-    SUBENTRY_RECIPIENT,
 )
-from custom_components.aws_eum_x.helpers import async_connection
+from custom_components.aws_eum_x.diagnostics import async_get_config_entry_diagnostics
+from custom_components.aws_eum_x.helpers import async_connection, entry_issue_id
 from custom_components.aws_eum_x.queue import QueueClient, parse_queue_url
 from custom_components.aws_eum_x.receiver import (
     EVENT_DELIVERY_STATUS,
@@ -35,12 +32,10 @@ from custom_components.aws_eum_x.receiver import (
 )
 from eum_emulator import AccessKey, AccountState, Emulator
 
-from .conftest import TITLE, UNIQUE_ID, entry_data
+from .conftest import ALICE, TOLL_FREE, entry_data, send, until
 
 DELIVERED = "+14254147755"  # AWS's US success simulator number
 FAILED = "+14254147167"  # AWS's US failure simulator number
-ALICE = "+15555550123"
-TOLL_FREE = "+18885550100"
 RECEIVING = "binary_sensor.aws_sms_123456789012_us_east_1_receiving"
 NO_SQS_KEY = "TESTKEYNOSQS"
 NO_SQS_SECRET = "no-sqs-secret-EXAMPLEKEY"
@@ -57,53 +52,6 @@ def account_state() -> AccountState:
     return state
 
 
-@pytest.fixture
-async def queue_url(hass: HomeAssistant, emulator: Emulator) -> str:
-    """Create the receiving chain in the emulator."""
-    made = await hass.async_add_executor_job(emulator.provision_receiving)
-    return made["QueueUrl"]
-
-
-@pytest.fixture
-async def receiving_entry(
-    hass: HomeAssistant, emulator: Emulator, queue_url: str
-) -> MockConfigEntry:
-    """The demo entry, reading the queue, with Alice as a recipient."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title=TITLE,
-        unique_id=UNIQUE_ID,
-        data=entry_data(emulator),
-        options={CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"},
-        minor_version=3,
-        subentries_data=[
-            ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: ALICE},
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Alice",
-                unique_id=ALICE,
-            )
-        ],
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-async def _until(condition: Any) -> None:
-    async with asyncio.timeout(10):
-        while not condition():  # noqa: ASYNC110 - the emulator is another thread
-            await asyncio.sleep(0.05)
-
-
-async def send(hass: HomeAssistant, **data: Any) -> Any:
-    """Call the action and return its response."""
-    return await hass.services.async_call(
-        DOMAIN, "send_message", data, blocking=True, return_response=True
-    )
-
-
 async def test_delivery_status_events_correlate_with_the_send(
     hass: HomeAssistant, receiving_entry: MockConfigEntry
 ) -> None:
@@ -113,7 +61,7 @@ async def test_delivery_status_events_correlate_with_the_send(
         hass, target=DELIVERED, message="hi", context={"automation": "leak"}
     )
     message_id = response["messages"][0]["message_id"]
-    await _until(lambda: len(events) == 2)
+    await until(lambda: len(events) == 2)
     assert [(e.data["status"], e.data["final"]) for e in events] == [
         ("pending", False),
         ("delivered", True),
@@ -165,7 +113,7 @@ async def test_a_reply_names_the_recipient(
     inbound_id = await hass.async_add_executor_job(
         emulator.receive_sms, ALICE, TOLL_FREE, "status please"
     )
-    await _until(lambda: len(events) == 1)
+    await until(lambda: len(events) == 1)
     data = events[0].data
     assert data["from"] == ALICE
     assert data["to"] == TOLL_FREE
@@ -215,7 +163,7 @@ async def test_a_queue_the_key_may_not_read_raises_a_repair_issue(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     issue_id = f"{ISSUE_QUEUE_UNAVAILABLE}_{entry.entry_id}"
-    await _until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert "sqs:ReceiveMessage" in issue.translation_placeholders["error"]
     assert hass.states.get("binary_sensor.mock_title_receiving").state == "off"
@@ -241,7 +189,7 @@ async def test_waiting_after_the_final_event_came(
     events = async_capture_events(hass, EVENT_DELIVERY_STATUS)
     response = await send(hass, target=DELIVERED, message="hi")
     message_id = response["messages"][0]["message_id"]
-    await _until(lambda: len(events) == 2)
+    await until(lambda: len(events) == 2)
     receiver = receiving_entry.runtime_data.receiver
     assert await receiver.async_wait_for_final([message_id], 0) == {
         message_id: "delivered"
@@ -270,7 +218,7 @@ async def test_a_revoked_key_starts_reauthentication(
     # Something on the queue ends the poll under way; the next one is refused.
     sqs = await aws_client("sqs")
     await sqs.send_message(QueueUrl=queue_url, MessageBody="{}")
-    await _until(lambda: any(entry.async_get_active_flows(hass, {"reauth"})))
+    await until(lambda: any(entry.async_get_active_flows(hass, {"reauth"})))
 
 
 async def test_options_name_the_missing_queue_permission(
@@ -305,7 +253,106 @@ async def test_stopping_a_receiver_that_never_started(
     """Unloading after a failed start saves and returns."""
     connection = await async_connection(hass, loaded_entry.data)
     receiver = EventReceiver(
-        hass, loaded_entry, QueueClient(connection, parse_queue_url(queue_url)), dict
+        hass,
+        loaded_entry,
+        QueueClient(connection, parse_queue_url(queue_url)),
+        dict,
+        loaded_entry.runtime_data.usage,
     )
     await receiver.async_stop()
     assert receiver.connected is None
+
+
+def _opt_out_issue_id(entry: MockConfigEntry) -> str:
+    (subentry_id,) = entry.subentries
+    return entry_issue_id(ISSUE_OPTED_OUT, entry.entry_id, subentry_id)
+
+
+async def test_stop_from_a_recipient_raises_an_issue_until_start(
+    hass: HomeAssistant,
+    receiving_entry: MockConfigEntry,
+    emulator: Emulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Alice replies STOP: the issue names her; her START clears it."""
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    issue_id = _opt_out_issue_id(receiving_entry)
+    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, "Stop")
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue.translation_key == ISSUE_OPTED_OUT
+    assert issue.translation_placeholders["recipient"] == "Alice"
+    assert issue.translation_placeholders["keyword"] == "STOP"
+    assert events[0].data["keyword"] == "STOP"
+
+    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, "START")
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id) is None)
+    assert len(events) == 2
+
+
+async def test_stop_from_a_stranger_raises_no_issue(
+    hass: HomeAssistant,
+    receiving_entry: MockConfigEntry,
+    emulator: Emulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Only recipients have an issue to name; the event still fires."""
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    await hass.async_add_executor_job(
+        emulator.receive_sms, "+15555550999", TOLL_FREE, "STOP"
+    )
+    await until(lambda: events)
+    assert events[0].data["recipient"] is None
+    assert not [i for i in issue_registry.issues.values() if i.domain == DOMAIN]
+
+
+async def test_removing_the_recipient_removes_its_issue(
+    hass: HomeAssistant,
+    receiving_entry: MockConfigEntry,
+    emulator: Emulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A recipient removed after opting out leaves no issue behind."""
+    issue_id = _opt_out_issue_id(receiving_entry)
+    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, "STOP")
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    (subentry_id,) = receiving_entry.subentries
+    hass.config_entries.async_remove_subentry(receiving_entry, subentry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_removing_the_entry_removes_its_issues(
+    hass: HomeAssistant,
+    receiving_entry: MockConfigEntry,
+    emulator: Emulator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """No repair issue outlives the entry that raised it."""
+    issue_id = _opt_out_issue_id(receiving_entry)
+    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, "STOP")
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    await hass.config_entries.async_remove(receiving_entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_diagnostics_count_what_the_listener_did(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Counts of polls and events, never a body or a number."""
+    events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
+    await hass.async_add_executor_job(
+        emulator.receive_sms, ALICE, TOLL_FREE, "secret body"
+    )
+    await until(lambda: events)
+    diagnostics = await async_get_config_entry_diagnostics(hass, receiving_entry)
+    receiving = diagnostics["receiving"]
+    assert receiving["connected"] is True
+    assert receiving["handed_on"] == 1
+    assert receiving["received"] >= 1
+    assert receiving["polls"] >= 1
+    assert receiving["remembered_events"] == 1
+    text = json.dumps(diagnostics)
+    assert "secret body" not in text
+    assert ALICE not in text

@@ -31,7 +31,7 @@ from custom_components.aws_eum_x.const import (
 from custom_components.aws_eum_x.sender import EVENT_MESSAGE_SENT
 from eum_emulator import DEMO_SECRET_ACCESS_KEY, AccessKey, AccountState, Emulator
 
-from .conftest import entry_data
+from .conftest import entry_data, send
 
 US_NUMBER = "+15555550123"
 OPTED_OUT = "+15555550199"
@@ -59,16 +59,6 @@ def account_state() -> AccountState:
         )
     )
     return state
-
-
-async def send(hass: HomeAssistant, **data: Any) -> Any:
-    """Call the action; let the usage sensors update; return the response."""
-    try:
-        return await hass.services.async_call(
-            DOMAIN, "send_message", data, blocking=True, return_response=True
-        )
-    finally:
-        await hass.async_block_till_done()
 
 
 async def _error(hass: HomeAssistant, **data: Any) -> HomeAssistantError:
@@ -191,7 +181,7 @@ async def test_a_bug_is_not_hidden_and_frees_the_cap(
     ):
         await send(hass, target=US_NUMBER, message="hi")
     assert runtime.usage.headroom(5) == 4
-    assert runtime.usage._reserved == 0
+    assert runtime.usage.reserved() == 0
     assert runtime.usage.maybe_sent == 1
 
 
