@@ -42,3 +42,14 @@ def test_mask_keeps_the_last_four_digits() -> None:
     """Logs and events show only the last 4 digits."""
     assert mask("+15555550123") == "***0123"
     assert mask("123") == "***"
+
+
+@pytest.mark.parametrize(
+    ("rendered", "expected"),
+    [("447700900123", "+447700900123"), ("14254147755", "+14254147755")],
+)
+def test_a_number_a_template_rendered_keeps_its_country(
+    rendered: str, expected: str
+) -> None:
+    """A template's "+44…" arrives as 44…: read as international, not as US."""
+    assert to_e164(rendered, "US") == expected

@@ -313,3 +313,58 @@ async def test_call_status_events_carry_the_call(
     assert final["status"] == "no_answer"
     assert final["context"] == {"a": "b"}
     assert json.dumps(final)  # plain data, as automations get it
+
+
+async def test_a_critical_alert_calls_even_when_its_text_failed(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """The text is refused; the call still goes out, then the error is raised."""
+    emulator.add_fault(
+        "error",
+        operation="SendTextMessage",
+        code="ValidationException",
+        message="Refused",
+        fields={"Reason": "OTHER"},
+    )
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            "notify",
+            "aws_sms_123456789012_us_east_1",
+            {"message": LEAK, "target": [ALICE], "data": {"call": True}},
+            blocking=True,
+        )
+    [placed] = calls(emulator)
+    assert placed.destination == ALICE
+    assert [m for m in emulator.outbox if m.kind == "text"] == []
+
+
+async def test_a_critical_alert_without_anyone_to_call_only_texts(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """A recipient who does not want calls is texted, not called."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=TITLE,
+        unique_id=UNIQUE_ID,
+        data=entry_data(emulator),
+        minor_version=3,
+        subentries_data=[
+            ConfigSubentryData(
+                data={CONF_PHONE_NUMBER: ALICE, CONF_CALL_CRITICAL: False},
+                subentry_type=SUBENTRY_RECIPIENT,
+                title="Alice",
+                unique_id=ALICE,
+            )
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await hass.services.async_call(
+        "notify",
+        "aws_sms_123456789012_us_east_1",
+        {"message": LEAK, "target": [ALICE], "data": {"call": True}},
+        blocking=True,
+    )
+    assert [m.destination for m in emulator.outbox if m.kind == "text"] == [ALICE]
+    assert calls(emulator) == []
