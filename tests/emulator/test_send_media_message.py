@@ -22,7 +22,7 @@ US_SUCCESS, US_FAILURE = DESTINATION_SIMULATOR_NUMBERS["US"]
 UNREACHABLE = "+15555550188"
 BUCKET = "home-alerts-media"
 PHOTO = f"s3://{BUCKET}/doorbell/visitor.jpg"
-NO_S3_KEY = "AKIANOS3READEXAMPLE1"
+NO_S3_KEY = "TESTKEYNOS3READ"  # the emulator's own; not an AWS key
 NO_S3_SECRET = "no-s3-secret"
 NO_RETRIES = AioConfig(retries={"total_max_attempts": 1}, read_timeout=2)
 MMS = {

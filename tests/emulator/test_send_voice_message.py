@@ -24,7 +24,7 @@ NO_ANSWER = "+15555550101"
 BUSY = "+15555550102"
 FAILS = "+15555550103"
 EXPIRES = "+15555550104"
-TEXT_ONLY_KEY = "AKIATEXTONLYEXAMPLE1"
+TEXT_ONLY_KEY = "TESTKEYTEXTONLY"  # the emulator's own; not an AWS key
 TEXT_ONLY_SECRET = "text-only-secret"
 NO_RETRIES = AioConfig(retries={"total_max_attempts": 1}, read_timeout=2)
 CALL = {
