@@ -29,10 +29,10 @@ class AwsSmsRuntimeData:
     service_device_id: str
     usage: DailyUsage
     sender: SmsSender
+    # Where picture messages' media is checked and uploaded (S3).
+    media: MediaStore
     # Delivery events and replies, when the options name a queue.
     receiver: EventReceiver | None = None
-    # Where picture messages' media is checked and uploaded (S3).
-    media: MediaStore | None = None
 
 
 type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]

@@ -188,7 +188,7 @@ def _translated_error(err: AwsSmsError, target: str, region: str) -> HomeAssista
 
 
 @contextlib.contextmanager
-def translated_errors(target: str = "", region: str = "") -> Iterator[None]:
+def _translated_errors(target: str = "", region: str = "") -> Iterator[None]:
     """Turn an AWS error of a preparing step (an upload) into a translated one."""
     try:
         yield
@@ -393,13 +393,7 @@ class SmsSender:
             body = check_voice_message(message, ssml=ssml)
         except VoiceMessageError as err:
             raise _validation_error(err.key, **err.placeholders) from None
-        self._check_max_price(options)
-        options = replace(
-            options,
-            origination_identity=self._capable_identity(options, CAPABILITY_VOICE),
-            # Not a voice parameter: a call has no message type.
-            message_type=None,
-        )
+        options = self._capable_options(options, CAPABILITY_VOICE)
         minutes = estimate_call_minutes(body, ssml=ssml)
         request_voice = voice.upper() if voice else None
 
@@ -438,21 +432,27 @@ class SmsSender:
     async def async_send_media(
         self,
         targets: Iterable[str],
-        media_url: str,
+        media: Callable[[], Awaitable[str]],
         *,
         message: str | None = None,
         options: MessageOptions,
     ) -> list[SentMessage]:
-        """Send a picture message (already in S3) to every target."""
+        """Send a picture message to every target.
+
+        ``media`` returns the s3:// URL (checking, or uploading, the file):
+        it runs once every other check passed and the cap holds the send, so
+        nothing is uploaded for a send that would be refused.
+        """
         numbers = normalise_targets(targets, self._hass.config.country)
         body = message_body(message, None) if message else None
-        self._check_max_price(options)
-        options = replace(
-            options,
-            origination_identity=self._capable_identity(options, CAPABILITY_MMS),
-            message_type=None,
-        )
+        options = self._capable_options(options, CAPABILITY_MMS)
         identity = self._inventory.find_identity(options.origination_identity or "")
+        media_url = ""
+
+        async def prepare() -> None:
+            nonlocal media_url
+            with _translated_errors(region=str(self._entry.data[CONF_REGION])):
+                media_url = await media()
 
         def send(number: str) -> Awaitable[SendResult]:
             return self._client.send_media_message(
@@ -474,7 +474,21 @@ class SmsSender:
                 segments=MMS_SEGMENTS,
             ),
         )
-        return await self._deliver(numbers, job, options, self._rate(options, identity))
+        return await self._deliver(
+            numbers, job, options, self._rate(options, identity), prepare=prepare
+        )
+
+    def _capable_options(
+        self, options: MessageOptions, capability: str
+    ) -> MessageOptions:
+        """Return a call's or MMS's options: a capable identity, no message type."""
+        self._check_max_price(options)
+        return replace(
+            options,
+            origination_identity=self._capable_identity(options, capability),
+            # Not a parameter of calls and picture messages.
+            message_type=None,
+        )
 
     def _check_max_price(self, options: MessageOptions) -> None:
         if options.max_price is not None and not re.fullmatch(
@@ -514,12 +528,20 @@ class SmsSender:
         job: _Job,
         options: MessageOptions,
         rate: tuple[str, float],
+        *,
+        prepare: Callable[[], Awaitable[None]] | None = None,
     ) -> list[SentMessage]:
-        """Send ``job`` to each number under the cap and the identity's rate."""
+        """Send ``job`` to each number under the cap and the identity's rate.
+
+        ``prepare`` (an upload) runs once the cap holds the send; if it
+        fails, nothing is sent and the reservation is released.
+        """
         reservation = self._reserve(job, len(numbers), dry_run=options.dry_run)
         billed = 0 if options.dry_run else job.units
         fan_out = _FanOut()
         try:
+            if prepare is not None:
+                await prepare()
             outcomes = await asyncio.gather(
                 *(
                     fan_out.track(

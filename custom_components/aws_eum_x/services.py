@@ -29,7 +29,7 @@ from .const import (
     MIN_TIME_TO_LIVE,
 )
 from .media import async_media_url
-from .sender import normalise_targets, send_options, translated_errors
+from .sender import send_options
 from .voice import VOICE_IDS
 
 if TYPE_CHECKING:
@@ -178,16 +178,16 @@ async def _async_send_message(call: ServiceCall) -> ServiceResponse:
     options = send_options(entry.options, call.data)
     sender = entry.runtime_data.sender
     if media := call.data.get(ATTR_MEDIA):
-        # Targets and message are checked before a snapshot is taken or a
-        # file uploaded; the media is checked before AWS is asked to send.
-        targets = normalise_targets(call.data[ATTR_TARGET], call.hass.config.country)
+        # The sender checks targets, identity and cap before the snapshot is
+        # taken or the file uploaded, and the media before AWS is asked.
+        targets = call.data[ATTR_TARGET]
         message = call.data[ATTR_MESSAGE] or None
         store = entry.runtime_data.media
-        assert store is not None  # noqa: S101 - set up with the entry
-        with translated_errors():
-            url = await async_media_url(call.hass, store, media)
         sent = await sender.async_send_media(
-            targets, url, message=message, options=options
+            targets,
+            lambda: async_media_url(call.hass, store, media),
+            message=message,
+            options=options,
         )
     else:
         sent = await sender.async_send(

@@ -903,3 +903,62 @@ async def test_a_picture_from_an_sms_only_number_is_refused(
         )
     assert caught.value.translation_key == "identity_not_capable"
     assert emulator.outbox == []
+    # Refused before the snapshot was uploaded.
+    assert await stored_objects(s3) == {}
+
+
+async def test_a_picture_over_the_daily_cap_is_not_uploaded(
+    hass: HomeAssistant, emulator: Emulator, bucket: str, s3
+) -> None:
+    """The cap refuses the send before the snapshot is taken and uploaded."""
+    await add_camera(hass, SnapshotCamera(PNG))
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=entry_data(emulator),
+        options={"media_bucket": bucket, "daily_segment_cap": 1},
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as caught:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {
+                "target": ["+15555550123", "+15555550124"],
+                "message": "",
+                "media": CAMERA,
+            },
+            blocking=True,
+        )
+    assert caught.value.translation_key == "daily_cap_reached"
+    assert await stored_objects(s3) == {}
+    assert emulator.outbox == []
+
+
+async def test_a_failed_upload_releases_the_cap(
+    hass: HomeAssistant, emulator: Emulator, s3
+) -> None:
+    """No such bucket: a translated error, nothing sent, nothing counted."""
+    await add_camera(hass, SnapshotCamera(PNG))
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data=entry_data(emulator),
+        options={"media_bucket": "no-such-bucket-here", "daily_segment_cap": 5},
+        minor_version=3,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(HomeAssistantError) as caught:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {"target": "+15555550123", "message": "Door", "media": CAMERA},
+            blocking=True,
+        )
+    assert caught.value.translation_key == "media_bucket_not_found"
+    assert emulator.outbox == []
+    usage = entry.runtime_data.usage
+    assert (usage.segments, usage.reserved()) == (0, 0)
