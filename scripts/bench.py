@@ -292,14 +292,24 @@ async def _receiving(
         stop()
 
     async def idle() -> tuple[float, int]:
-        await hass.async_block_till_done()
-        cpu, requests = time.process_time(), emulator.stats()["moto_requests"]
-        await asyncio.sleep(idle_seconds)
-        return (
-            time.process_time() - cpu,
-            emulator.stats()["moto_requests"] - requests,
-        )
+        """Return CPU seconds and SQS requests (receives, deletes) in the window.
 
+        Requests are the listener's own counts: the emulator's counter also
+        sees SNS deliveries and the queue's internals.
+        """
+        await hass.async_block_till_done()
+        receiver = entry.runtime_data.receiver
+        counts = receiver.listener.counts if receiver is not None else None
+
+        def requests() -> int:
+            return counts.polls + counts.received if counts is not None else 0
+
+        cpu, before = time.process_time(), requests()
+        await asyncio.sleep(idle_seconds)
+        return time.process_time() - cpu, requests() - before
+
+    # Let the last events' deletes finish: the window measures an idle queue.
+    await asyncio.sleep(2)
     cpu_listening, requests_listening = await idle()
     hass.config_entries.async_update_entry(
         entry, options={k: v for k, v in entry.options.items() if k != "queue_url"}
