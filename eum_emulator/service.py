@@ -921,15 +921,13 @@ class SmsVoiceService:
         if not dry_run and config_set is not None:
             self._plan_delivery(
                 config_set,
-                SentMessage(
-                    message_id=message_id,
-                    origination=origin_key,
+                self._sent_message(
+                    message_id,
+                    origin=origin,
+                    origin_key=origin_key,
                     destination=destination,
-                    iso_country_code=country,
-                    international=not _same_calling_code(
-                        origin.iso_country_code, country
-                    ),
-                    request_time=sent_at,
+                    country=country,
+                    sent_at=sent_at,
                     encoding=encoding,
                     message_type=message_type,
                     parts=segments,
@@ -942,6 +940,28 @@ class SmsVoiceService:
                 ),
             )
         return {"MessageId": message_id}
+
+    @staticmethod
+    def _sent_message(
+        message_id: str,
+        *,
+        origin: PhoneNumber | SenderId,
+        origin_key: str,
+        destination: str,
+        country: str | None,
+        sent_at: datetime,
+        **details: Any,
+    ) -> SentMessage:
+        """Describe a sent text, MMS or call for its event records."""
+        return SentMessage(
+            message_id=message_id,
+            origination=origin_key,
+            destination=destination,
+            iso_country_code=country,
+            international=not _same_calling_code(origin.iso_country_code, country),
+            request_time=sent_at,
+            **details,
+        )
 
     # -- SendMediaMessage -----------------------------------------------------
 
@@ -1021,15 +1041,13 @@ class SmsVoiceService:
             )
             self._plan_delivery(
                 config_set,
-                SentMessage(
-                    message_id=message_id,
-                    origination=origin_key,
+                self._sent_message(
+                    message_id,
+                    origin=origin,
+                    origin_key=origin_key,
                     destination=destination,
-                    iso_country_code=country,
-                    international=not _same_calling_code(
-                        origin.iso_country_code, country
-                    ),
-                    request_time=sent_at,
+                    country=country,
+                    sent_at=sent_at,
                     channel="media",
                     price=round(price, 6),
                     context=dict(params.get("Context", {})),
@@ -1137,15 +1155,13 @@ class SmsVoiceService:
         if config_set is not None:
             self._plan_delivery(
                 config_set,
-                SentMessage(
-                    message_id=message_id,
-                    origination=origin_key,
+                self._sent_message(
+                    message_id,
+                    origin=origin,
+                    origin_key=origin_key,
                     destination=destination,
-                    iso_country_code=country,
-                    international=not _same_calling_code(
-                        origin.iso_country_code, country
-                    ),
-                    request_time=sent_at,
+                    country=country,
+                    sent_at=sent_at,
                     channel="voice",
                     price=cost,
                     context=dict(params.get("Context", {})),
