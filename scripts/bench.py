@@ -14,7 +14,11 @@ in the same run, side by side, against the local emulator:
 * resident memory added per loaded config entry;
 * what comes back through the event queue: the latency from the emulator
   publishing a reply (or a delivery event) to the Home Assistant event, and
-  the queue listener's idle cost in requests and CPU seconds per hour.
+  the queue listener's idle cost in requests and CPU seconds per hour;
+* calls and picture messages: the ``aws_eum_x.call`` action and an MMS of an
+  object already in S3, each against a reused client making the same
+  requests, and a 1 MB camera snapshot from the action to the accepted MMS
+  (snapshot, upload, send) against the bare upload and send.
 
 Prints a table and writes JSON (``--json``, default bench-results.json).
 """
@@ -24,6 +28,7 @@ import asyncio
 import contextlib
 import gc
 import json
+import logging
 import os
 from pathlib import Path
 import platform
@@ -44,12 +49,19 @@ sys.path.insert(0, str(ROOT))
 from aiobotocore.config import AioConfig  # noqa: E402
 from aiobotocore.session import AioSession  # noqa: E402
 from homeassistant import loader  # noqa: E402
+
+# Without libturbojpeg (a system library) the camera integration logs a
+# traceback when imported; it only scales snapshots, which no MMS asks for.
+logging.getLogger("homeassistant.components.camera.img_util").setLevel(logging.CRITICAL)
+from homeassistant.components.camera import Camera  # noqa: E402
 from homeassistant.core import Event, callback  # noqa: E402
 from homeassistant.exceptions import HomeAssistantError  # noqa: E402
 from homeassistant.setup import async_setup_component  # noqa: E402
 from pytest_homeassistant_custom_component.common import (  # noqa: E402
     MockConfigEntry,
     async_test_home_assistant,
+    get_test_instance_port,
+    setup_test_component_platform,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +69,9 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant, ServiceCall
     from types_aiobotocore_pinpoint_sms_voice_v2.type_defs import (
+        SendMediaMessageRequestTypeDef,
         SendTextMessageRequestTypeDef,
+        SendVoiceMessageRequestTypeDef,
     )
 
 # The emulator's demo keys: AWS's documented example pair. Not imported from
@@ -389,6 +403,204 @@ async def _role_sends(hass: HomeAssistant, emulator: EmulatorProcess) -> dict[st
     return measured
 
 
+CALL_ORIGIN = TWO_WAY_NUMBER  # the demo's toll-free number: SMS, VOICE, MMS
+CALL_TARGET = REPLY_FROM  # a US number: any number not set otherwise answers
+MEDIA_BUCKET = "bench-media"
+MEDIA_KEY = "shared/doorbell.jpg"
+CALL_TIME_TO_LIVE = 300  # the action's default for a call
+# A 1 MB snapshot (AWS's image limit is 2 MB): random bytes after a JPEG
+# header, so nothing on the way can compress it.
+SNAPSHOT = b"\xff\xd8\xff\xe0" + os.urandom(1_000_000 - 4)
+SNAPSHOT_SAMPLES = 20
+# Calls are paced (the integration places one a second from an identity):
+# fewer samples, each after the pace allows the next call.
+CALL_SAMPLES = 30
+CAMERA = "camera.bench_doorbell"
+
+
+class BenchCamera(Camera):
+    """A camera whose snapshot is the 1 MB image above."""
+
+    _attr_name = "Bench doorbell"
+    content_type = "image/jpeg"
+
+    async def async_camera_image(
+        self,
+        width: int | None = None,  # noqa: ARG002 - Camera's signature
+        height: int | None = None,  # noqa: ARG002
+    ) -> bytes | None:
+        """Return the snapshot."""
+        return SNAPSHOT
+
+
+def _client_kwargs(emulator: EmulatorProcess) -> dict[str, Any]:
+    """Return what a bare client needs: region, endpoint, keys, one attempt."""
+    return {
+        "region_name": "us-east-1",
+        "endpoint_url": emulator.url,
+        "aws_access_key_id": DEMO_ACCESS_KEY_ID,
+        "aws_secret_access_key": DEMO_SECRET_ACCESS_KEY,
+        "config": AioConfig(retries={"total_max_attempts": 1}),
+    }
+
+
+async def _bare_calls_and_pictures(
+    emulator: EmulatorProcess, count: int, call_pause: float
+) -> dict[str, list[float]]:
+    """Time reused clients making the requests the actions make.
+
+    A call is one SendVoiceMessage, as far apart as the action's calls. An
+    MMS of an S3 object is a HeadObject (the integration checks the object
+    exists and may be sent) and a SendMediaMessage. A snapshot's MMS is a
+    PutObject and a SendMediaMessage.
+    """
+    session = AioSession()
+    kwargs = _client_kwargs(emulator)
+    voice: SendVoiceMessageRequestTypeDef = {
+        "DestinationPhoneNumber": CALL_TARGET,
+        "OriginationIdentity": CALL_ORIGIN,
+        "MessageBody": "Bench",
+        "MessageBodyTextType": "TEXT",
+        "VoiceId": "JOANNA",
+        "TimeToLive": CALL_TIME_TO_LIVE,
+    }
+    media: SendMediaMessageRequestTypeDef = {
+        "DestinationPhoneNumber": CALL_TARGET,
+        "OriginationIdentity": CALL_ORIGIN,
+        "MediaUrls": [f"s3://{MEDIA_BUCKET}/{MEDIA_KEY}"],
+        "MessageBody": "Bench",
+    }
+    async with (
+        session.create_client("pinpoint-sms-voice-v2", **kwargs) as sms,
+        session.create_client("s3", **kwargs) as s3,
+    ):
+
+        async def call() -> None:
+            await sms.send_voice_message(**voice)
+
+        async def picture() -> None:
+            await s3.head_object(Bucket=MEDIA_BUCKET, Key=MEDIA_KEY)
+            await sms.send_media_message(**media)
+
+        async def snapshot() -> None:
+            key = f"bench/{time.monotonic_ns()}.jpg"
+            await s3.put_object(
+                Bucket=MEDIA_BUCKET, Key=key, Body=SNAPSHOT, ContentType="image/jpeg"
+            )
+            uploaded: SendMediaMessageRequestTypeDef = {
+                **media,
+                "MediaUrls": [f"s3://{MEDIA_BUCKET}/{key}"],
+            }
+            await sms.send_media_message(**uploaded)
+
+        await call()  # warm-up, each
+        await picture()
+        await snapshot()
+        return {
+            "call": await _timed(call, CALL_SAMPLES, call_pause),
+            "picture": await _timed(picture, count),
+            "snapshot": await _timed(snapshot, SNAPSHOT_SAMPLES),
+        }
+
+
+async def _calls_and_pictures(
+    hass: HomeAssistant, emulator: EmulatorProcess, count: int, meter: StallMeter
+) -> dict[str, Any]:
+    """Time the call action, an S3 object's MMS and a snapshot's MMS.
+
+    Each beside a reused client making the same requests (above). Calls are
+    timed one pace apart: back to back, the integration's pacing (one call a
+    second from an identity) would be measured, not its overhead. The 1 MB
+    snapshot's sends run under the stall meter: taking, checking and
+    uploading it must not stop the event loop.
+    """
+    # The integration is loaded by now: importing its constant costs nothing.
+    from custom_components.aws_eum_x import const  # noqa: PLC0415
+
+    call_pause = 1 / const.VOICE_CALLS_PER_SECOND + 0.01
+    async with AioSession().create_client("s3", **_client_kwargs(emulator)) as s3:
+        await s3.create_bucket(Bucket=MEDIA_BUCKET)
+        await s3.put_object(
+            Bucket=MEDIA_BUCKET, Key=MEDIA_KEY, Body=SNAPSHOT, ContentType="image/jpeg"
+        )
+    setup_test_component_platform(hass, "camera", [BenchCamera()])
+    # The camera integration needs http: on a free loopback port.
+    http = {"server_host": ["127.0.0.1"], "server_port": get_test_instance_port()}
+    await async_setup_component(hass, "http", {"http": http})
+    await async_setup_component(hass, "camera", {"camera": {"platform": "test"}})
+    entry = _entry(
+        emulator,
+        REGIONS[0],
+        {
+            "messages_per_second": {CALL_ORIGIN: 100_000.0},
+            "media_bucket": MEDIA_BUCKET,
+        },
+        400,
+    )
+    entry.add_to_hass(hass)
+    await _setup(hass, entry)
+    common = {"config_entry_id": entry.entry_id, "target": [CALL_TARGET]}
+
+    async def call() -> None:
+        await hass.services.async_call(
+            DOMAIN,
+            "call",
+            {**common, "message": "Bench", "origination_identity": CALL_ORIGIN},
+            blocking=True,
+        )
+
+    async def send_media(media: str) -> None:
+        await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {
+                **common,
+                "message": "Bench",
+                "media": media,
+                "origination_identity": CALL_ORIGIN,
+            },
+            blocking=True,
+        )
+
+    async def picture() -> None:
+        await send_media(f"s3://{MEDIA_BUCKET}/{MEDIA_KEY}")
+
+    async def snapshot() -> None:
+        await send_media(CAMERA)
+
+    await call()  # warm-up, each
+    await picture()
+    await snapshot()
+    calls = await _timed(call, CALL_SAMPLES, call_pause)
+    pictures = await _timed(picture, count)
+    async with meter.measure():
+        snapshots = await _timed(snapshot, SNAPSHOT_SAMPLES)
+    stall, gc_pause = meter.worst, meter.worst_gc
+    await hass.config_entries.async_unload(entry.entry_id)
+    kinds = [message["kind"] for message in emulator.outbox()]
+    bare = await _bare_calls_and_pictures(emulator, count, call_pause)
+    return {
+        "call": _summary(calls),
+        "bare_call": _summary(bare["call"]),
+        "ratio_call": statistics.median(calls) / statistics.median(bare["call"]),
+        "picture": _summary(pictures),
+        "bare_picture": _summary(bare["picture"]),
+        "ratio_picture": statistics.median(pictures)
+        / statistics.median(bare["picture"]),
+        "snapshot": _summary(snapshots),
+        "bare_snapshot": _summary(bare["snapshot"]),
+        "ratio_snapshot": statistics.median(snapshots)
+        / statistics.median(bare["snapshot"]),
+        "snapshot_bytes": len(SNAPSHOT),
+        "snapshot_samples": SNAPSHOT_SAMPLES,
+        "snapshot_stall_ms": stall * 1000,
+        "snapshot_gc_pause_ms": gc_pause * 1000,
+        "calls": CALL_SAMPLES,
+        "pictures": count,
+        "outbox": {kind: kinds.count(kind) for kind in sorted(set(kinds))},
+    }
+
+
 def _entry(
     emulator: EmulatorProcess, region: str, options: dict[str, Any], index: int = 0
 ) -> MockConfigEntry:
@@ -412,9 +624,13 @@ async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
-async def _timed(call: Callable[[], Awaitable[Any]], count: int) -> list[float]:
+async def _timed(
+    call: Callable[[], Awaitable[Any]], count: int, pause: float = 0.0
+) -> list[float]:
+    """Time ``count`` awaits of ``call``, ``pause`` seconds apart (not timed)."""
     times = []
     for _ in range(count):
+        await asyncio.sleep(pause)
         started = time.perf_counter()
         await call()
         times.append(time.perf_counter() - started)
@@ -434,13 +650,7 @@ async def _bare_clients(
     emulator: EmulatorProcess, count: int
 ) -> tuple[list[float], list[float]]:
     session = AioSession()
-    kwargs: dict[str, Any] = {
-        "region_name": "us-east-1",
-        "endpoint_url": emulator.url,
-        "aws_access_key_id": DEMO_ACCESS_KEY_ID,
-        "aws_secret_access_key": DEMO_SECRET_ACCESS_KEY,
-        "config": AioConfig(retries={"total_max_attempts": 1}),
-    }
+    kwargs = _client_kwargs(emulator)
     params: SendTextMessageRequestTypeDef = {
         "DestinationPhoneNumber": GB_DESTINATION,
         "MessageBody": "Bench",
@@ -466,6 +676,14 @@ async def run(
     unmetered = EmulatorProcess(
         {
             "rate_limits": False,
+            # Calls and MMS beyond the new account's 1 USD a month.
+            "spend_limits": {
+                name: {"enforced_limit": 10_000, "max_limit": 10_000}
+                for name in (
+                    "VOICE_MESSAGE_MONTHLY_SPEND_LIMIT",
+                    "MEDIA_MESSAGE_MONTHLY_SPEND_LIMIT",
+                )
+            },
             # Delivery events at once: the latency measured is the pipeline's.
             "delivery_delay_seconds": 0,
             "roles": [
@@ -559,6 +777,9 @@ async def run(
             noop_times = await _timed(noop, count)
             role = await _role_sends(hass, emulator)
             results["receiving"] = await _receiving(hass, emulator, idle_seconds)
+            results["calls_and_pictures"] = await _calls_and_pictures(
+                hass, emulator, count, meter
+            )
             reused, fresh = await _bare_clients(emulator, count)
 
             # The fan-out: an entry on the metered emulator, its configured
@@ -782,6 +1003,48 @@ def table(results: dict[str, Any]) -> str:
                 f"{rec['idle_cpu_s_per_hour_without_queue']:.2f} s)"
             ),
             "",
+        ),
+    ]
+    media = results["calls_and_pictures"]
+
+    def beside(name: str) -> str:
+        return (
+            f"{media[name]['median_ms']:.2f} ms ({media[name]['p95_ms']:.2f} ms) vs "
+            f"{media['bare_' + name]['median_ms']:.2f} ms "
+            f"({media['bare_' + name]['p95_ms']:.2f} ms): "
+            f"{media['ratio_' + name]:.2f}x"
+        )
+
+    rows += [
+        (
+            "`aws_eum_x.call` vs reused client (SendVoiceMessage), median (p95)",
+            f"{beside('call')}, {media['calls']} calls",
+            "",
+        ),
+        (
+            (
+                "MMS of an S3 object vs reused clients (HeadObject + "
+                "SendMediaMessage), median (p95)"
+            ),
+            f"{beside('picture')}, {media['pictures']} messages",
+            "",
+        ),
+        (
+            (
+                f"MMS of a {media['snapshot_bytes'] / 1_000_000:g} MB camera "
+                "snapshot (snapshot → upload → send) vs reused clients "
+                "(PutObject + SendMediaMessage), median (p95)"
+            ),
+            f"{beside('snapshot')}, {media['snapshot_samples']} messages",
+            "",
+        ),
+        (
+            "Worst loop stall: 1 MB snapshot MMS",
+            (
+                f"{media['snapshot_stall_ms']:.2f} ms (longest GC pause in it: "
+                f"{media['snapshot_gc_pause_ms']:.2f} ms)"
+            ),
+            "< 5 ms",
         ),
     ]
     lines = ["| measure | result | target |", "| --- | --- | --- |"]

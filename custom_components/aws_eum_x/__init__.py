@@ -218,6 +218,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> b
             await entry.runtime_data.receiver.async_stop()
         await async_unload_legacy_service(hass, entry.entry_id)
         await entry.runtime_data.usage.async_save()
+        await entry.runtime_data.media.close()
         await entry.runtime_data.client.close()
     return unloaded
 

@@ -419,9 +419,12 @@ class MediaStore:
         self._connection = connection
         self.bucket = bucket or None
         self.prefix = prefix
+        self._client: S3Client | None = None
+        self._exit_stack: contextlib.AsyncExitStack | None = None
+        self._opening = asyncio.Lock()
 
     def _s3_client(self) -> ClientCreatorContext[S3Client]:
-        """Return the context of an S3 client; one per call, MMS are rare."""
+        """Return the context of a new S3 client for this store."""
         connection = self._connection
         # Same rule as STS: an AWS-hosted SMS endpoint (VPC interface, FIPS)
         # serves that service only; any other host (the emulator, a proxy)
@@ -442,6 +445,26 @@ class MediaStore:
             kwargs["config"] = config
         return connection.session.create_client("s3", **kwargs)
 
+    async def _s3(self) -> S3Client:
+        """Return the store's S3 client, made at the first picture message.
+
+        Kept until :meth:`close`, as the SMS clients are: making a client
+        for each message cost more than the request itself (scripts/bench).
+        """
+        async with self._opening:
+            if self._client is None:
+                exit_stack = contextlib.AsyncExitStack()
+                self._client = await exit_stack.enter_async_context(self._s3_client())
+                self._exit_stack = exit_stack
+            return self._client
+
+    async def close(self) -> None:
+        """Close the S3 client, if one was made; the next use makes another."""
+        async with self._opening:
+            exit_stack, self._exit_stack, self._client = self._exit_stack, None, None
+            if exit_stack is not None:
+                await exit_stack.aclose()
+
     async def upload(self, media: MediaFile, now: datetime | None = None) -> str:
         """Put ``media`` in the bucket under a new key; return its ``s3://`` URL.
 
@@ -454,14 +477,14 @@ class MediaStore:
         if self.bucket is None:
             raise _validation_error("media_bucket_not_set", media.source)
         key = media_key(self.prefix, media.content_type, now or datetime.now(UTC))
-        async with self._s3_client() as s3:
-            with _s3_errors("PutObject", "s3:PutObject", self.bucket):
-                await s3.put_object(
-                    Bucket=self.bucket,
-                    Key=key,
-                    Body=media.data,
-                    ContentType=media.content_type,
-                )
+        s3 = await self._s3()
+        with _s3_errors("PutObject", "s3:PutObject", self.bucket):
+            await s3.put_object(
+                Bucket=self.bucket,
+                Key=key,
+                Body=media.data,
+                ContentType=media.content_type,
+            )
         url = f"s3://{self.bucket}/{key}"
         _LOGGER.debug(
             "Uploaded %s (%s, %d bytes) to %s",
@@ -490,9 +513,9 @@ class MediaStore:
         except MediaRejectedError as err:
             raise _rejected(err, url) from err
         try:
-            async with self._s3_client() as s3:
-                with _s3_errors("HeadObject", "s3:GetObject", bucket):
-                    head = await s3.head_object(Bucket=bucket, Key=key)
+            s3 = await self._s3()
+            with _s3_errors("HeadObject", "s3:GetObject", bucket):
+                head = await s3.head_object(Bucket=bucket, Key=key)
         except AwsRequestError as err:
             if err.code in _NOT_FOUND_CODES:
                 raise _validation_error("media_not_found", url) from err

@@ -5,12 +5,13 @@ is checked to happen before anything reaches S3: the emulator counts the
 requests moto answered.
 """
 
-from collections.abc import Generator
+from collections.abc import AsyncIterator, Generator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 import re
 import struct
+from unittest.mock import patch
 import zlib
 
 import aiohttp
@@ -147,9 +148,11 @@ async def connection(hass: HomeAssistant, emulator: Emulator) -> AwsConnection:
 
 
 @pytest.fixture
-def store(connection: AwsConnection, bucket: str) -> MediaStore:
+async def store(connection: AwsConnection, bucket: str) -> AsyncIterator[MediaStore]:
     """Return the media store of the demo entry, on the media bucket."""
-    return MediaStore(connection, bucket, PREFIX)
+    store = MediaStore(connection, bucket, PREFIX)
+    yield store
+    await store.close()
 
 
 @pytest.fixture
@@ -366,6 +369,49 @@ async def test_the_s3_client_uses_the_shared_session(
     )
     await async_media_url(hass, MediaStore(recorded, None), url)
     assert methods == ["PUT", "HEAD"]
+
+
+async def test_one_s3_client_serves_the_store_until_closed(
+    hass: HomeAssistant, connection: AwsConnection, s3, bucket: str, media_dir
+) -> None:
+    """Uploads and checks share one client; close() ends it, the next use opens one.
+
+    The session is wrapped only to count the clients made: every request
+    still goes to the emulator.
+    """
+    session = connection.session
+    made: list[str] = []
+
+    def create_client(service: str, **kwargs):
+        made.append(service)
+        return type(session).create_client(session, service, **kwargs)
+
+    (media_dir / "a.gif").write_bytes(b"GIF89a")
+    with patch.object(session, "create_client", create_client):
+        store = MediaStore(connection, BUCKET, PREFIX)
+        url = await async_media_url(hass, store, str(media_dir / "a.gif"))
+        await async_media_url(hass, store, url)
+        await async_media_url(hass, store, str(media_dir / "a.gif"))
+        assert made == ["s3"]
+        await store.close()
+        await store.close()  # closing twice is harmless
+        await async_media_url(hass, store, url)
+        assert made == ["s3", "s3"]
+        await store.close()
+    assert len(await stored_objects(s3)) == 2
+
+
+async def test_unloading_the_entry_closes_its_s3_client(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, bucket: str, media_dir
+) -> None:
+    """The store's client goes with the entry, as the SMS clients do."""
+    (media_dir / "a.gif").write_bytes(b"GIF89a")
+    store = loaded_entry.runtime_data.media
+    store.bucket = bucket
+    await async_media_url(hass, store, str(media_dir / "a.gif"))
+    with patch.object(store, "close", wraps=store.close) as close:
+        assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    close.assert_awaited_once()
 
 
 # -- objects given by URL --------------------------------------------------------
