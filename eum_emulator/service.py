@@ -281,6 +281,15 @@ def _price(prices: dict[str, float], country: str | None) -> float:
     return prices.get(country or "", prices.get("default", 0.0))
 
 
+def _check_max_price(params: Params, parameter: str, price: float, unit: str) -> None:
+    """Refuse a send whose price per ``unit`` is over the caller's ``parameter``."""
+    if parameter in params and price > float(params[parameter]):
+        raise validation_error(
+            f"The price per {unit} ({price}) is over {parameter}.",
+            reason="PRICE_OVER_THRESHOLD",
+        )
+
+
 def _same_calling_code(country_a: str | None, country_b: str | None) -> bool:
     if country_a is None or country_b is None:
         return False
@@ -881,11 +890,7 @@ class SmsVoiceService:
 
         encoding, segments = count_segments(body)
         price = _price(self.state.segment_prices, country)
-        if "MaxPrice" in params and price > float(params["MaxPrice"]):
-            raise validation_error(
-                f"The price per message part ({price}) is over MaxPrice.",
-                reason="PRICE_OVER_THRESHOLD",
-            )
+        _check_max_price(params, "MaxPrice", price, "message part")
         cost = price * segments
         self._check_spend("TEXT_MESSAGE_MONTHLY_SPEND_LIMIT", cost, dry_run)
         self._take_rate(origin_key, origin.messages_per_second, segments, dry_run)
@@ -993,11 +998,7 @@ class SmsVoiceService:
         self._check_verified(destination, simulator_ok=False)
 
         price = _price(self.state.media_message_prices, country)
-        if "MaxPrice" in params and price > float(params["MaxPrice"]):
-            raise validation_error(
-                f"The price per message ({price}) is over MaxPrice.",
-                reason="PRICE_OVER_THRESHOLD",
-            )
+        _check_max_price(params, "MaxPrice", price, "message")
         self._check_spend("MEDIA_MESSAGE_MONTHLY_SPEND_LIMIT", price, dry_run)
         # One MMS is one message against the identity's messages per second:
         # it is never split into parts (media.MMS_LIMITS_URL).
@@ -1109,11 +1110,7 @@ class SmsVoiceService:
         outcome = call_outcome(destination, self.state.call_outcomes)
         duration = self.state.call_duration_seconds if outcome == "answered" else 0
         price = _price(self.state.voice_minute_prices, country)
-        if "MaxPricePerMinute" in params and price > float(params["MaxPricePerMinute"]):
-            raise validation_error(
-                f"The price per minute ({price}) is over MaxPricePerMinute.",
-                reason="PRICE_OVER_THRESHOLD",
-            )
+        _check_max_price(params, "MaxPricePerMinute", price, "minute")
         cost = round(price * billed_minutes(duration), 6)
         self._check_spend("VOICE_MESSAGE_MONTHLY_SPEND_LIMIT", cost, dry_run)
         if sandbox and not dry_run:
