@@ -4,7 +4,11 @@ from typing import TYPE_CHECKING
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryError
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryError,
+    ConfigEntryNotReady,
+)
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -13,7 +17,15 @@ from homeassistant.helpers import (
 )
 from homeassistant.util import dt as dt_util
 
-from .api import AwsConnection, AwsSmsError, SmsClient
+from .api import (
+    AwsAuthError,
+    AwsConnection,
+    AwsConnectionError,
+    AwsInvalidEndpointError,
+    AwsSmsError,
+    AwsThrottledError,
+    SmsClient,
+)
 from .const import (
     AUTH_ACCESS_KEY,
     CONF_AUTH_METHOD,
@@ -68,12 +80,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
         connection = await async_connection(hass, entry.data)
         client = await SmsClient.create(connection)
     except AwsSmsError as err:
-        # Only a malformed endpoint URL fails before any request is made.
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_endpoint",
-            translation_placeholders=err.placeholders,
-        ) from err
+        # Opening the clients resolves the credentials (a role's AssumeRole,
+        # the default chain): any of their errors can come from here.
+        raise _setup_error(err) from err
 
     coordinator = InventoryCoordinator(hass, entry, client)
     try:
@@ -128,6 +137,30 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
     )
     entry.async_on_unload(entry.add_update_listener(_async_reload))
     return True
+
+
+def _setup_error(err: AwsSmsError) -> Exception:
+    """Return what Home Assistant should do with an error of opening the clients.
+
+    Refused credentials ask for new ones, an AWS out of reach is tried again
+    later, and anything else (a bad endpoint URL, a role that cannot be
+    assumed) stops the setup with its reason.
+    """
+    error: type[ConfigEntryError | ConfigEntryAuthFailed | ConfigEntryNotReady]
+    key = err.translation_key
+    if isinstance(err, AwsInvalidEndpointError):
+        error, key = ConfigEntryError, "invalid_endpoint"
+    elif isinstance(err, AwsAuthError):
+        error = ConfigEntryAuthFailed
+    elif isinstance(err, (AwsConnectionError, AwsThrottledError)):
+        error = ConfigEntryNotReady
+    else:
+        error = ConfigEntryError
+    return error(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders=err.placeholders,
+    )
 
 
 def _receiver(

@@ -66,6 +66,8 @@ _LOGGER = logging.getLogger(__name__)
 
 SERVICE_NAME: Final = "pinpoint-sms-voice-v2"
 IAM_PREFIX: Final = "sms-voice"
+# The credentials source of an entry with an access key (diagnostics).
+ACCESS_KEY_SOURCE: Final = "access key"
 
 
 class _ClientSettings(TypedDict):
@@ -168,6 +170,10 @@ class AwsConnectionError(AwsSmsError):
     translation_key = "cannot_connect"
 
 
+class AwsInvalidEndpointError(AwsConnectionError):
+    """botocore cannot use the endpoint URL: no request was made."""
+
+
 class AwsThrottledError(AwsSmsError):
     """AWS refused the request for its rate; it did not process it."""
 
@@ -254,7 +260,7 @@ def translate_botocore_error(err: BotoCoreError | ValueError) -> AwsSmsError:
         return AwsConnectionError(f"{type(err).__name__}: {err}")
     if isinstance(err, ValueError):
         # botocore raises ValueError for an endpoint URL it cannot use.
-        return AwsConnectionError(f"Invalid endpoint: {err}")
+        return AwsInvalidEndpointError(f"Invalid endpoint: {err}")
     return AwsSmsError(f"{type(err).__name__}: {err}")
 
 
@@ -350,11 +356,23 @@ def shared_http_session_class(
     contexts = dict(ssl_contexts or {})
 
     class SharedAIOHTTPSession(AIOHTTPSession):
+        # Made at the first request and kept: aiobotocore asks for the
+        # session on every request, and the pool's slots must be shared.
+        _requests: _SharedSessionRequests | None = None
+
         async def _get_session(self, proxy_url: str | None) -> _SharedSessionRequests:
             internals = cast("_AioHttpSessionInternals", self)
             # aiobotocore sets _sessions to None when the client is closed.
             if internals._sessions is None:  # noqa: SLF001
                 raise RuntimeError("The AWS client is closed")
+            if self._requests is None:
+                self._requests = self._shared_requests(internals)
+            return self._requests
+
+        @staticmethod
+        def _shared_requests(
+            internals: _AioHttpSessionInternals,
+        ) -> _SharedSessionRequests:
             verify = internals._verify  # noqa: SLF001
             ssl_setting: ssl.SSLContext | bool
             if verify is False:
@@ -394,11 +412,16 @@ def prepare_session() -> AioSession:
     session = AioSession()
     # Environment and config-file settings (a user's ~/.aws/config).
     session.get_scoped_config()
-    loader = cast("_LoaderWarmUp", session)
-    # The clients this integration opens: SMS, STS (roles), SQS (events), S3 (media).
-    for service in (SERVICE_NAME, "sts", "sqs", "s3"):
-        loader.warm_up_loader_caches(service)
+    # The clients every entry may open: SMS, STS (roles), SQS (events). S3's
+    # model is large and only picture messages need it: see MediaStore.
+    for service in (SERVICE_NAME, "sts", "sqs"):
+        warm_up_models(session, service)
     return session
+
+
+def warm_up_models(session: AioSession, service: str) -> None:
+    """Load what a client of ``service`` reads from disk. Blocking."""
+    cast("_LoaderWarmUp", session).warm_up_loader_caches(service)
 
 
 def load_ca_bundles(session: AioSession) -> dict[str, ssl.SSLContext]:
@@ -659,7 +682,7 @@ class SmsClient:
         describe_client: PinpointSMSVoiceV2Client,
         send_client: PinpointSMSVoiceV2Client,
         close: Callable[[], Awaitable[None]],
-        credentials_source: str = "access key",
+        credentials_source: str = ACCESS_KEY_SOURCE,
     ) -> None:
         """Use already-open aiobotocore clients."""
         self._describe = describe_client
@@ -669,7 +692,11 @@ class SmsClient:
 
     @classmethod
     async def create(cls, connection: AwsConnection) -> Self:
-        """Open the clients; raise AwsConnectionError for a bad endpoint URL."""
+        """Open the clients; raise AwsInvalidEndpointError for a bad endpoint URL.
+
+        Opening a client resolves its credentials: a role's first AssumeRole
+        (or the default chain's look-up) happens here and raises its error.
+        """
         stack = contextlib.AsyncExitStack()
         if connection.close_credentials is not None:
             # Closed last: the clients are closed before what feeds them.
@@ -852,15 +879,22 @@ class AwsConnection:
     # Where the credentials come from, for diagnostics and the setup form:
     # "access key", "assume-role", or the default chain's source
     # ("env", "container-role", "iam-role", ...).
-    credentials_source: str = "access key"
+    credentials_source: str = ACCESS_KEY_SOURCE
     # Stops what keeps the credentials fresh (blocking), when the clients
     # are closed.
     close_credentials: Callable[[], None] | None = None
 
     def client_kwargs(
-        self, settings: _ClientSettings, endpoint_url: str | None
+        self,
+        settings: _ClientSettings,
+        endpoint_url: str | None,
+        *,
+        s3: Mapping[str, str] | None = None,
     ) -> _ClientKwargs:
-        """Return what ``create_client`` takes, on the shared HTTP session."""
+        """Return what ``create_client`` takes, on the shared HTTP session.
+
+        ``s3``: botocore's S3 options (addressing style), for S3 clients.
+        """
         kwargs: _ClientKwargs = {
             "region_name": self.region,
             "endpoint_url": endpoint_url,
@@ -871,6 +905,7 @@ class AwsConnection:
                 retries=settings["retries"],
                 connect_timeout=settings["connect_timeout"],
                 read_timeout=settings["read_timeout"],
+                s3=dict(s3) if s3 is not None else None,
             ),
         }
         if self.credentials is not None:

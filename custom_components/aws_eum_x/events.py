@@ -197,7 +197,10 @@ SNS_NOTIFICATION: Final = "Notification"
 # EVENTBRIDGE_EVENTS_URL: the source of End User Messaging SMS events.
 EVENTBRIDGE_SOURCE: Final = "aws.sms-voice"
 
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+# Channels of messages (texts and MMS), whose statuses are delivery
+# statuses; calls (voice) have statuses of their own.
+MESSAGE_CHANNELS: Final = frozenset({"text", "media"})
 _WORD_PUNCTUATION: Final = ".,;:!?\"'()"
 
 
@@ -553,7 +556,7 @@ def _optional_time(payload: dict[str, object], name: str) -> datetime | None:
     if milliseconds is None:
         return None
     try:
-        return _EPOCH + timedelta(milliseconds=milliseconds)
+        return EPOCH + timedelta(milliseconds=milliseconds)
     except OverflowError:
         _malformed(f"field {name} is out of range")
 

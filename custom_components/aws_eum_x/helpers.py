@@ -29,6 +29,7 @@ from .const import (
     DOMAIN,
 )
 from .credentials import (
+    ASSUME_ROLE_METHOD,
     DEFAULT_SESSION_NAME,
     DefaultChain,
     RoleSettings,
@@ -147,7 +148,10 @@ async def async_connection(
     if method == AUTH_ASSUME_ROLE:
         use_role(session, key, role_from(data))
         return replace(
-            key, session=session, credentials=None, credentials_source="assume-role"
+            key,
+            session=session,
+            credentials=None,
+            credentials_source=ASSUME_ROLE_METHOD,
         )
     chain_session = await hass.async_add_executor_job(entry_session, context.session)
     chain = DefaultChain(chain_session)

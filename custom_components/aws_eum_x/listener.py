@@ -12,7 +12,6 @@ listener as disconnected until a poll succeeds again.
 import asyncio
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 import random
 from typing import TYPE_CHECKING, Final, TypedDict
 
@@ -20,11 +19,12 @@ from homeassistant.helpers.storage import Store
 
 from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError
 from .const import DOMAIN, LOGGER
-from .events import EventParseError, ParsedEvent, dedup_key, parse_message
+from .events import EPOCH, EventParseError, ParsedEvent, dedup_key, parse_message
 from .queue import AwsQueueNotFoundError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from datetime import datetime
 
     from homeassistant.core import HomeAssistant
 
@@ -36,7 +36,6 @@ REMEMBERED: Final = 2000
 SAVE_DELAY: Final = 10
 BACKOFF_FIRST: Final = 1.0  # seconds; doubled per failure, with jitter
 BACKOFF_MAX: Final = 300.0
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 # What retrying cannot fix: the user must change a key, a policy or a URL.
 _FATAL: Final = (AwsAuthError, AwsAccessDeniedError, AwsQueueNotFoundError)
 
@@ -169,7 +168,7 @@ class QueueListener:
                 self.counts.unreadable += 1
                 await self._queue.delete(message)
                 continue
-            parsed.append((event.timestamp or _EPOCH, event, message))
+            parsed.append((event.timestamp or EPOCH, event, message))
         for _, event, message in sorted(parsed, key=lambda item: item[0]):
             key = dedup_key(event)
             if key not in self._handled:

@@ -21,10 +21,9 @@ import mimetypes
 import os
 from pathlib import Path
 import re
-from typing import TYPE_CHECKING, Final, Protocol, cast
+from typing import TYPE_CHECKING, Final
 import uuid
 
-from aiobotocore.config import AioConfig
 from homeassistant.core import HomeAssistant, split_entity_id, valid_entity_id
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
@@ -35,13 +34,13 @@ from .api import (
     AwsSmsError,
     sts_endpoint_url,
     translated,
+    warm_up_models,
 )
 from .const import DEFAULT_MEDIA_PREFIX, DOMAIN
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from aiobotocore.httpsession import AIOHTTPSession
     from aiobotocore.session import ClientCreatorContext
     from types_aiobotocore_s3.client import S3Client
 
@@ -124,12 +123,6 @@ MEDIA_CONFIG: Final[_ClientSettings] = {
 # HeadObject answers without a body, so botocore names its errors by status.
 _NOT_FOUND_CODES: Final = frozenset({"404", "NoSuchKey", "NotFound"})
 _FORBIDDEN_CODES: Final = frozenset({"403", "Forbidden"})
-
-
-class _SessionClassConfig(Protocol):
-    """AioConfig's HTTP session class, which its type stubs do not declare."""
-
-    http_session_cls: type[AIOHTTPSession]
 
 
 # -- errors --------------------------------------------------------------------
@@ -430,19 +423,13 @@ class MediaStore:
         # serves that service only; any other host (the emulator, a proxy)
         # serves S3 too.
         endpoint = sts_endpoint_url(connection.endpoint_url)
-        kwargs = connection.client_kwargs(MEDIA_CONFIG, endpoint)
-        if endpoint is not None:
+        kwargs = connection.client_kwargs(
+            MEDIA_CONFIG,
+            endpoint,
             # Virtual-hosted addressing puts the bucket in the host name,
             # which only AWS's DNS resolves.
-            shared = kwargs["config"]
-            config = shared.merge(AioConfig(s3={"addressing_style": "path"}))
-            # AioConfig.merge (aiobotocore 3.7.0) keeps botocore's options
-            # but not http_session_cls: without this line the client would
-            # open an aiohttp session of its own.
-            cast("_SessionClassConfig", config).http_session_cls = cast(
-                "_SessionClassConfig", shared
-            ).http_session_cls
-            kwargs["config"] = config
+            s3={"addressing_style": "path"} if endpoint is not None else None,
+        )
         return connection.session.create_client("s3", **kwargs)
 
     async def _s3(self) -> S3Client:
@@ -453,6 +440,9 @@ class MediaStore:
         """
         async with self._opening:
             if self._client is None:
+                # S3's model is read from disk at the first picture message,
+                # not at start-up: most homes never send one.
+                await asyncio.to_thread(warm_up_models, self._connection.session, "s3")
                 exit_stack = contextlib.AsyncExitStack()
                 self._client = await exit_stack.enter_async_context(self._s3_client())
                 self._exit_stack = exit_stack

@@ -18,19 +18,15 @@ import probatio
 
 from .const import (
     CONF_CALL_CRITICAL,
-    CONF_MAX_PRICE,
+    CONF_CONFIGURATION_SET,
     CONF_PHONE_NUMBER,
-    CONF_TIME_TO_LIVE,
-    CONF_VOICE,
-    DEFAULT_CALL_TIME_TO_LIVE,
-    DEFAULT_VOICE,
     DOMAIN,
     SUBENTRY_RECIPIENT,
 )
 from .entity import recipient_device_info
 from .phone import mask
-from .sender import normalise_targets, send_options
-from .services import SEND_OPTIONS_SCHEMA, loaded_entry
+from .sender import call_options, normalise_targets, send_options
+from .services import ATTR_CONTEXT, ATTR_DRY_RUN, SEND_OPTIONS_SCHEMA, loaded_entry
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
@@ -49,6 +45,10 @@ ATTR_CALL = "call"
 DATA_SCHEMA = probatio.Schema(
     {**SEND_OPTIONS_SCHEMA, probatio.Optional(ATTR_CALL, default=False): cv.boolean}
 )
+# The text's options its call takes too. An identity, price limit, message
+# type or time to live in ``data`` is the text's: an SMS identity cannot
+# call, and a price per SMS part is no price per minute.
+_CALL_DATA = (CONF_CONFIGURATION_SET, ATTR_CONTEXT, ATTR_DRY_RUN)
 # This integration's legacy services, by config entry ID.
 _LEGACY_SERVICES: HassKey[dict[str, AwsSmsNotificationService]] = HassKey(
     f"{DOMAIN}_legacy_notify_services"
@@ -127,11 +127,8 @@ class AwsSmsNotificationService(BaseNotificationService):
         await entry.runtime_data.sender.async_call(
             callees,
             f"{title}. {message}" if title else message,
-            voice=entry.options.get(CONF_VOICE, DEFAULT_VOICE),
-            options=send_options(
-                # The entry's price limit is per SMS segment, not per minute.
-                {**entry.options, CONF_MAX_PRICE: None},
-                {**data, CONF_TIME_TO_LIVE: DEFAULT_CALL_TIME_TO_LIVE},
+            options=call_options(
+                entry.options, {k: v for k, v in data.items() if k in _CALL_DATA}
             ),
         )
 

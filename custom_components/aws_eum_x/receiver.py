@@ -21,6 +21,7 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError
 from .const import DOMAIN, ISSUE_OPTED_OUT, ISSUE_QUEUE_UNAVAILABLE, LOGGER
 from .events import (
+    MESSAGE_CHANNELS,
     DeliveryEvent,
     InboundMessage,
     ParsedEvent,
@@ -47,8 +48,6 @@ EVENT_MESSAGE_RECEIVED: Final = f"{DOMAIN}_message_received"
 EVENT_CALL_STATUS: Final = f"{DOMAIN}_call_status"
 # Final statuses kept for sends that start waiting after the event came.
 RECENT_FINAL: Final = 500
-# Channels whose final events count as messages delivered or failed today.
-COUNTED_CHANNELS: Final = frozenset({"text", "media"})
 
 
 class Recipient(NamedTuple):
@@ -184,7 +183,7 @@ class EventReceiver:
             listener(event)
         if not event.final:
             return
-        if event.channel in COUNTED_CHANNELS and (
+        if event.channel in MESSAGE_CHANNELS and (
             is_success(event.status) or is_failure(event.status)
         ):
             self._usage.count_outcome(delivered=is_success(event.status))

@@ -42,6 +42,9 @@ from .const import (
     CONF_ORIGINATION_IDENTITY,
     CONF_REGION,
     CONF_TIME_TO_LIVE,
+    CONF_VOICE,
+    DEFAULT_CALL_TIME_TO_LIVE,
+    DEFAULT_VOICE,
     DOMAIN,
     ISSUE_DAILY_CALL_CAP,
     ISSUE_DAILY_CAP,
@@ -120,6 +123,41 @@ def send_options(
         context=context or None,
         dry_run=bool(overrides.get("dry_run", False)),
     )
+
+
+# Entry options that are about texts: its default identity may be a sender
+# ID or an SMS-only number (a call or MMS prefers it only when it can), its
+# price limit is per SMS part, and calls and MMS have no message type.
+_TEXT_ONLY_DEFAULTS: Final = {
+    CONF_ORIGINATION_IDENTITY: None,
+    CONF_MAX_PRICE: None,
+    CONF_MESSAGE_TYPE: None,
+}
+
+
+def call_options(
+    defaults: Mapping[str, Any], overrides: Mapping[str, Any]
+) -> MessageOptions:
+    """Return a call's options: the entry's that apply to calls, the call's on top.
+
+    A call lives 300 s unless the call says otherwise (the entry's time to
+    live is for texts): a stale alarm must not ring an hour later.
+    """
+    return send_options(
+        {
+            **defaults,
+            **_TEXT_ONLY_DEFAULTS,
+            CONF_TIME_TO_LIVE: DEFAULT_CALL_TIME_TO_LIVE,
+        },
+        overrides,
+    )
+
+
+def media_options(
+    defaults: Mapping[str, Any], overrides: Mapping[str, Any]
+) -> MessageOptions:
+    """Return a picture message's options: the entry's that apply, the send's on top."""
+    return send_options({**defaults, **_TEXT_ONLY_DEFAULTS}, overrides)
 
 
 @dataclass(frozen=True)
@@ -300,9 +338,13 @@ class SmsSender:
         return identity
 
     def _rate(
-        self, options: MessageOptions, identity: OriginIdentity | None
+        self,
+        options: MessageOptions,
+        identity: OriginIdentity | None,
+        *,
+        calls: bool = False,
     ) -> tuple[str, float]:
-        """Return the rate-limit key and messages per second of a send."""
+        """Return the rate-limit key and messages (or calls) per second of a send."""
         configured: Mapping[str, float] = self._entry.options.get(CONF_MPS, {})
         if identity is not None:
             key = identity.key
@@ -316,6 +358,9 @@ class SmsSender:
                 (i.default_mps for i in self._inventory.identities.values()),
                 default=FALLBACK_MPS,
             )
+        if calls:
+            # Calls have a rate of their own, apart from the identity's texts.
+            key, rate = f"{key}#voice", VOICE_CALLS_PER_SECOND
         if options.dry_run:
             return f"{key}#dry-run", min(rate, DRY_RUN_MPS)
         return key, rate
@@ -387,21 +432,23 @@ class SmsSender:
         voice: str | None = None,
         options: MessageOptions,
     ) -> list[SentMessage]:
-        """Call every target and read ``message``; raise if any call failed."""
+        """Call every target and read ``message``; raise if any call failed.
+
+        ``options`` come from :func:`call_options`; ``voice`` None is the
+        entry's voice.
+        """
         numbers = normalise_targets(targets, self._hass.config.country)
         try:
             body = check_voice_message(message, ssml=ssml)
         except VoiceMessageError as err:
             raise _validation_error(err.key, **err.placeholders) from None
-        options = self._capable_options(options, CAPABILITY_VOICE)
+        options, identity = self._capable_options(options, CAPABILITY_VOICE)
         minutes = estimate_call_minutes(body, ssml=ssml)
-        request_voice = voice.upper() if voice else None
+        voice = (voice or self._entry.options.get(CONF_VOICE, DEFAULT_VOICE)).upper()
 
         def send(number: str) -> Awaitable[SendResult]:
             return self._client.send_voice_message(
-                VoiceMessage(
-                    number, body, ssml=ssml, voice=request_voice, options=options
-                )
+                VoiceMessage(number, body, ssml=ssml, voice=voice, options=options)
             )
 
         job = _Job(
@@ -420,14 +467,9 @@ class SmsSender:
             ),
             details=f"up to {minutes} min",
         )
-        # Calls have a rate of their own, apart from the identity's texts.
-        key, _ = self._rate(
-            options, self._inventory.find_identity(options.origination_identity or "")
+        return await self._deliver(
+            numbers, job, options, self._rate(options, identity, calls=True)
         )
-        per_second = VOICE_CALLS_PER_SECOND
-        if options.dry_run:
-            per_second = min(per_second, DRY_RUN_MPS)
-        return await self._deliver(numbers, job, options, (f"{key}#voice", per_second))
 
     async def async_send_media(
         self,
@@ -441,12 +483,12 @@ class SmsSender:
 
         ``media`` returns the s3:// URL (checking, or uploading, the file):
         it runs once every other check passed and the cap holds the send, so
-        nothing is uploaded for a send that would be refused.
+        nothing is uploaded for a send that would be refused. ``options``
+        come from :func:`media_options`.
         """
         numbers = normalise_targets(targets, self._hass.config.country)
         body = message_body(message, None) if message else None
-        options = self._capable_options(options, CAPABILITY_MMS)
-        identity = self._inventory.find_identity(options.origination_identity or "")
+        options, identity = self._capable_options(options, CAPABILITY_MMS)
         media_url = ""
 
         async def prepare() -> None:
@@ -480,15 +522,23 @@ class SmsSender:
 
     def _capable_options(
         self, options: MessageOptions, capability: str
-    ) -> MessageOptions:
-        """Return a call's or MMS's options: a capable identity, no message type."""
+    ) -> tuple[MessageOptions, OriginIdentity | None]:
+        """Return a call's or MMS's options and identity (None for an ARN).
+
+        The identity is refused unless it has ``capability``; the message
+        type is dropped (not a parameter of calls and picture messages).
+        """
         self._check_max_price(options)
+        identity = self._capable_identity(options, capability)
         return replace(
             options,
-            origination_identity=self._capable_identity(options, capability),
-            # Not a parameter of calls and picture messages.
+            origination_identity=(
+                identity.origination_identity
+                if identity is not None
+                else options.origination_identity
+            ),
             message_type=None,
-        )
+        ), identity
 
     def _check_max_price(self, options: MessageOptions) -> None:
         if options.max_price is not None and not re.fullmatch(
@@ -496,12 +546,14 @@ class SmsSender:
         ):
             raise _validation_error("invalid_max_price", max_price=options.max_price)
 
-    def _capable_identity(self, options: MessageOptions, capability: str) -> str:
+    def _capable_identity(
+        self, options: MessageOptions, capability: str
+    ) -> OriginIdentity | None:
         """Return the identity to call or send MMS from; refuse incapable ones.
 
         AWS requires one for calls and picture messages. Without one given,
         the entry's default is used when it can, else the first capable
-        phone number or pool of the inventory.
+        phone number or pool of the inventory. None: an ARN, which AWS judges.
         """
         label = CAPABILITY_LABELS[capability]
         if options.origination_identity is not None:
@@ -512,7 +564,8 @@ class SmsSender:
                     identity=identity.name,
                     capability=label,
                 )
-            return options.origination_identity
+            return identity
+        default = self._entry.options.get(CONF_ORIGINATION_IDENTITY)
         capable = [
             i
             for i in self._inventory.identities.values()
@@ -520,7 +573,9 @@ class SmsSender:
         ]
         if not capable:
             raise _validation_error("no_capable_identity", capability=label)
-        return capable[0].origination_identity
+        return next(
+            (i for i in capable if i.origination_identity == default), capable[0]
+        )
 
     async def _deliver(
         self,

@@ -23,7 +23,7 @@ from .entity import (
     recipient_device_info,
     service_device_info,
 )
-from .events import channel_statuses
+from .events import MESSAGE_CHANNELS, channel_statuses
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -298,7 +298,6 @@ LAST_DELIVERY_STATUS = SensorEntityDescription(
     device_class=SensorDeviceClass.ENUM,
     options=DELIVERY_STATUSES,
 )
-DELIVERY_CHANNELS: Final = frozenset({"text", "media"})
 ATTR_MESSAGE_ID: Final = "message_id"
 ATTR_TIME: Final = "time"
 ATTR_DESCRIPTION: Final = "description"
@@ -346,7 +345,7 @@ class LastDeliveryStatusSensor(SensorEntity, RestoreEntity):
 
     @callback
     def _async_delivery(self, event: DeliveryEvent) -> None:
-        if event.destination != self._number or event.channel not in DELIVERY_CHANNELS:
+        if event.destination != self._number or event.channel not in MESSAGE_CHANNELS:
             return
         order = (event.request_timestamp or event.timestamp, event.timestamp)
         if self._order is not None and order < self._order:

@@ -22,14 +22,13 @@ from .const import (
     CONF_TIME_TO_LIVE,
     CONF_VOICE,
     DEFAULT_CALL_TIME_TO_LIVE,
-    DEFAULT_VOICE,
     DOMAIN,
     MAX_TIME_TO_LIVE,
     MESSAGE_TYPES,
     MIN_TIME_TO_LIVE,
 )
 from .media import async_media_url
-from .sender import send_options
+from .sender import call_options, media_options, send_options
 from .voice import VOICE_IDS
 
 if TYPE_CHECKING:
@@ -175,7 +174,6 @@ async def _async_send_message(call: ServiceCall) -> ServiceResponse:
     entry = loaded_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
     wait = call.data[ATTR_WAIT_FOR_DELIVERY]
     _check_can_wait(entry, wait)
-    options = send_options(entry.options, call.data)
     sender = entry.runtime_data.sender
     if media := call.data.get(ATTR_MEDIA):
         # The sender checks targets, identity and cap before the snapshot is
@@ -187,11 +185,13 @@ async def _async_send_message(call: ServiceCall) -> ServiceResponse:
             targets,
             lambda: async_media_url(call.hass, store, media),
             message=message,
-            options=options,
+            options=media_options(entry.options, call.data),
         )
     else:
         sent = await sender.async_send(
-            call.data[ATTR_TARGET], call.data[ATTR_MESSAGE], options=options
+            call.data[ATTR_TARGET],
+            call.data[ATTR_MESSAGE],
+            options=send_options(entry.options, call.data),
         )
     response = await _response(entry, "messages", sent, wait)
     return response if call.return_response else None
@@ -208,9 +208,8 @@ async def _async_call(call: ServiceCall) -> ServiceResponse:
         call.data[ATTR_TARGET],
         call.data[ATTR_MESSAGE],
         ssml=call.data[ATTR_SSML],
-        voice=call.data.get(CONF_VOICE) or entry.options.get(CONF_VOICE, DEFAULT_VOICE),
-        # The entry's price limit is per SMS, not per minute of a call.
-        options=send_options({**entry.options, CONF_MAX_PRICE: None}, data),
+        voice=call.data.get(CONF_VOICE),
+        options=call_options(entry.options, data),
     )
     response = await _response(entry, "calls", sent, wait)
     return response if call.return_response else None

@@ -83,10 +83,6 @@ VOICE_IDS: Final = (
     "zhiyu",
 )
 
-# Statuses a call ends with (VOICE_* event types without the prefix; see
-# events.EVENT_TYPES_URL), and what an action reports while still waiting.
-ANSWERED_STATUSES: Final = frozenset({"answered", "completed"})
-
 # Speech is read slower than any Polly voice speaks (about 15 characters a
 # second at the default rate), so the estimate is an upper bound.
 CHARACTERS_PER_SECOND: Final = 10.0

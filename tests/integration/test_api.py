@@ -259,8 +259,13 @@ async def test_the_hook_keeps_the_pool_size() -> None:
     recording = _RecordingSession()
     cls = shared_http_session_class(recording)
     async with cls(max_pool_connections=3) as http:
-        requests = await http._get_session(None)
-        await asyncio.gather(*(requests.request("GET", url="u") for _ in range(10)))
+
+        async def send() -> None:
+            # As aiobotocore's send does: ask for the session each request.
+            requests = await http._get_session(None)
+            await requests.request("GET", url="u")
+
+        await asyncio.gather(*(send() for _ in range(10)))
     assert len(recording.calls) == 10
     assert recording.most_in_flight == 3
 

@@ -1,5 +1,7 @@
 """Refreshing the inventory: failures, recovery, permissions and devices."""
 
+import socket
+
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -13,7 +15,7 @@ from custom_components.aws_eum_x.const import (
     DOMAIN,
     ISSUE_MISSING_PERMISSIONS,
 )
-from eum_emulator import AccessKey, AccountState, Emulator, PhoneNumber
+from eum_emulator import AccessKey, AccountState, Emulator, PhoneNumber, Role
 
 from .conftest import entry_data
 
@@ -21,6 +23,8 @@ PHONE_NUMBERS = "sensor.aws_sms_123456789012_us_east_1_phone_numbers"
 TIER = "sensor.aws_sms_123456789012_us_east_1_account_tier"
 LIMITED_KEY = "TESTKEYLIMITED"
 LIMITED_SECRET = "limited-secret-EXAMPLEKEY"
+# A role whose trust policy names nobody: every AssumeRole is refused.
+UNTRUSTING_ROLE = "arn:aws:iam::123456789012:role/trusts-nobody"
 
 
 async def _refresh(hass: HomeAssistant) -> None:
@@ -100,6 +104,51 @@ async def test_setup_with_a_malformed_endpoint(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert "endpoint URL cannot be used" in (entry.reason or "")
+    assert entry.error_reason_translation_key == "invalid_endpoint"
+
+
+def _role_entry(emulator: Emulator, **overrides: str) -> MockConfigEntry:
+    """Return an entry that assumes UNTRUSTING_ROLE with the demo key."""
+    data = entry_data(
+        emulator,
+        auth_method="assume_role",
+        role_arn=UNTRUSTING_ROLE,
+        **overrides,
+    )
+    return MockConfigEntry(domain=DOMAIN, data=data, minor_version=3)
+
+
+async def test_setup_with_a_role_that_no_longer_trusts_the_key(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """Opening the clients assumes the role: its refusal is named, not retried.
+
+    It is not taken for a bad endpoint URL, and starts no re-authentication
+    (the key is valid; the role's trust policy changed).
+    """
+    entry = _role_entry(emulator)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.error_reason_translation_key == "assume_role_denied"
+    assert UNTRUSTING_ROLE in (entry.reason or "")
+    assert not hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+
+
+async def test_setup_when_sts_is_out_of_reach_is_retried(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """No AssumeRole answer at setup (STS down, no network yet): try again later."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    entry = _role_entry(emulator, endpoint_url=f"http://127.0.0.1:{closed_port}")
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert entry.error_reason_translation_key == "cannot_connect"
 
 
 @pytest.fixture
@@ -117,6 +166,7 @@ def account_state() -> AccountState:
             ],
         )
     )
+    state.roles.append(Role("trusts-nobody", trusted=[]))
     return state
 
 
