@@ -215,8 +215,14 @@ class AwsMaybeSentError(AwsSmsError):
     translation_key = "message_maybe_sent"
 
 
-def translate_client_error(err: ClientError, operation: str) -> AwsSmsError:
-    """Return the integration's exception for a botocore ClientError."""
+def translate_client_error(
+    err: ClientError, operation: str, action: str | None = None
+) -> AwsSmsError:
+    """Return the integration's exception for a botocore ClientError.
+
+    ``action``: the IAM action to name when AWS's message names none
+    (default ``sms-voice:<operation>``).
+    """
     error = err.response.get("Error", {})
     code = str(error.get("Code", "Unknown"))
     # AWS's messages and resource IDs may quote a full phone number; they end
@@ -226,7 +232,10 @@ def translate_client_error(err: ClientError, operation: str) -> AwsSmsError:
         return AwsAuthError(f"{code}: {message}")
     if code in ACCESS_DENIED_CODES:
         match = _DENIED_ACTION_RE.search(message)
-        action = match.group(1) if match else f"{IAM_PREFIX}:{operation}"
+        if match:
+            action = match.group(1)
+        elif action is None:
+            action = f"{IAM_PREFIX}:{operation}"
         denied = (
             AwsExplicitDenyError
             if "explicit deny" in message.lower()
@@ -265,12 +274,16 @@ def translate_botocore_error(err: BotoCoreError | ValueError) -> AwsSmsError:
 
 
 @contextlib.contextmanager
-def translated(operation: str) -> Iterator[None]:
-    """Raise the integration's exceptions instead of botocore's."""
+def translated(operation: str, action: str | None = None) -> Iterator[None]:
+    """Raise the integration's exceptions instead of botocore's.
+
+    ``action``: the IAM action a refusal names when AWS's message names none
+    (another service's call: ``sqs:ReceiveMessage``, ``s3:GetObject``).
+    """
     try:
         yield
     except ClientError as err:
-        raise translate_client_error(err, operation) from err
+        raise translate_client_error(err, operation, action) from err
     except (BotoCoreError, ValueError) as err:
         raise translate_botocore_error(err) from err
 

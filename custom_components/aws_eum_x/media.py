@@ -525,14 +525,9 @@ class MediaStore:
 def _s3_errors(operation: str, action: str, bucket: str) -> Iterator[None]:
     """Translate errors, naming the IAM action and a missing bucket."""
     try:
-        with translated(operation):
+        # S3's "Access Denied" names no action: name the one IAM checks.
+        with translated(operation, action):
             yield
-    except AwsAccessDeniedError as err:
-        if err.action.startswith("s3:"):
-            raise
-        # S3's message named no action (plain "Access Denied"): name the one
-        # IAM checks for the call, keeping an explicit deny an explicit deny.
-        raise type(err)(str(err), action) from err
     except AwsRequestError as err:
         if err.code != "NoSuchBucket":
             raise

@@ -15,13 +15,7 @@ from typing import TYPE_CHECKING, Final, Self
 
 from yarl import URL
 
-from .api import (
-    AwsAccessDeniedError,
-    AwsConnection,
-    AwsRequestError,
-    AwsSmsError,
-    translated,
-)
+from .api import AwsConnection, AwsRequestError, AwsSmsError, translated
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -197,13 +191,8 @@ class QueueClient:
 def _queue_errors(operation: str) -> Iterator[None]:
     """Translate errors, naming the queue action and a missing queue."""
     try:
-        with translated(operation):
+        with translated(operation, f"sqs:{operation}"):
             yield
-    except AwsAccessDeniedError as err:
-        if not err.action.startswith("sms-voice:"):
-            raise
-        # No action in AWS's message: name the one that was called.
-        raise AwsAccessDeniedError(str(err), f"sqs:{operation}") from err
     except AwsRequestError as err:
         if err.code not in _NOT_FOUND_CODES:
             raise
