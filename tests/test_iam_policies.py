@@ -5,16 +5,15 @@ prefix: nothing here lets Home Assistant's key write anywhere in a bucket.
 """
 
 from fnmatch import fnmatchcase
-import json
 from pathlib import Path
 import re
-from typing import Any
 
 import botocore.session
-import cfnlint.decode
 import pytest
 
 from custom_components.aws_eum_x.const import OPTIONAL_ACTIONS, REQUIRED_ACTIONS
+
+from .test_cloudformation import _as_list, _load, _policy
 
 ROOT = Path(__file__).parents[1]
 DOCS = ROOT / "docs"
@@ -64,18 +63,9 @@ SMS_POLICIES = (
 POLICIES = sorted(DOCS.rglob("*.json"))
 
 
-def _document(policy: Path) -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(policy.read_text(encoding="utf-8"))
-    return document
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
-
-
 def _actions(policy: Path) -> set[str]:
     actions: set[str] = set()
-    for statement in _document(policy)["Statement"]:
+    for statement in _policy(policy)["Statement"]:
         actions.update(_as_list(statement["Action"]))
     return actions
 
@@ -124,7 +114,7 @@ def test_every_policy_file_is_checked() -> None:
 )
 def test_every_action_is_a_real_operation(policy: Path) -> None:
     """Each action names (or, with a wildcard, matches) a botocore operation."""
-    document = _document(policy)
+    document = _policy(policy)
     assert document["Version"] == "2012-10-17"
     assert document["Statement"], f"{policy.name} has no statement"
     for statement in document["Statement"]:
@@ -145,7 +135,7 @@ def test_principal_only_in_trust_policies(policy: Path) -> None:
 
     Identity policies (attached to a user or role) name a Resource instead.
     """
-    for statement in _document(policy)["Statement"]:
+    for statement in _policy(policy)["Statement"]:
         if "Principal" in statement:
             assert _as_list(statement["Action"]) == ["sts:AssumeRole"]
             assert "Resource" not in statement
@@ -199,7 +189,7 @@ def test_calls_and_picture_messages_are_optional() -> None:
     assert not _actions(IAM / "minimal-policy.json") & FEATURE_ACTIONS
     assert not set(REQUIRED_ACTIONS) & FEATURE_ACTIONS
     # In a statement of their own, so that removing it removes both features.
-    statements = _document(IAM / "recommended-policy.json")["Statement"]
+    statements = _policy(IAM / "recommended-policy.json")["Statement"]
     (features,) = [
         s for s in statements if set(_as_list(s["Action"])) & FEATURE_ACTIONS
     ]
@@ -211,7 +201,7 @@ def test_calls_and_picture_messages_are_optional() -> None:
 )
 def test_s3_permissions_are_object_level_under_a_prefix(policy: Path) -> None:
     """No policy grants S3 bucket-wide: only objects under a key prefix."""
-    for statement in _document(policy)["Statement"]:
+    for statement in _policy(policy)["Statement"]:
         s3_actions = [a for a in _as_list(statement["Action"]) if a.startswith("s3:")]
         if not s3_actions:
             continue
@@ -236,16 +226,14 @@ def test_media_policy_is_put_and_get_under_the_prefix() -> None:
     hence s3:GetObject next to s3:PutObject.
     """
     assert _actions(MEDIA_POLICY) == {"s3:PutObject", "s3:GetObject"}
-    (statement,) = _document(MEDIA_POLICY)["Statement"]
+    (statement,) = _policy(MEDIA_POLICY)["Statement"]
     assert "Condition" not in statement
     (resource,) = _as_list(statement["Resource"])
     match = S3_PREFIX_ARN.fullmatch(resource)
     assert match
     # The placeholder prefix is the template's default, so the policy and
     # the lifecycle rule cover the same keys out of the box.
-    template, errors = cfnlint.decode.decode(MEDIA_TEMPLATE)
-    assert not errors
-    assert template is not None
+    template = _load(MEDIA_TEMPLATE)
     default = template["Parameters"]["MediaPrefix"]["Default"]
     assert match["prefix"] == default == "aws-eum-x/"
     # Bucket-wide, or a prefix without its "/", is not "under a prefix".
@@ -272,7 +260,7 @@ def test_receiving_policy_is_exactly_three_sqs_actions_on_one_queue() -> None:
         "sqs:DeleteMessage",
         "sqs:GetQueueAttributes",
     }
-    for statement in _document(policy)["Statement"]:
+    for statement in _policy(policy)["Statement"]:
         assert statement["Effect"] == "Allow"
         resources = _as_list(statement["Resource"])
         assert resources == ["arn:aws:sqs:us-east-1:123456789012:aws-eum-x-events"]
@@ -283,7 +271,7 @@ def test_assume_role_user_policy_is_exactly_assume_role() -> None:
     """The user's own policy lets it assume the SMS role and nothing else."""
     policy = ASSUME_ROLE / "user-policy.json"
     assert _actions(policy) == {"sts:AssumeRole"}
-    (statement,) = _document(policy)["Statement"]
+    (statement,) = _policy(policy)["Statement"]
     (resource,) = _as_list(statement["Resource"])
     assert re.fullmatch(r"arn:aws:iam::\d{12}:role/[\w+=,.@-]+", resource)
 
@@ -297,10 +285,10 @@ def test_assume_role_role_policy_equals_the_minimal_policy() -> None:
 
 def test_trust_policy_names_the_user_and_requires_the_external_id() -> None:
     """Only the Home Assistant user may assume the role, with the external ID."""
-    user_policy = _document(ASSUME_ROLE / "user-policy.json")
+    user_policy = _policy(ASSUME_ROLE / "user-policy.json")
     role_arn = user_policy["Statement"][0]["Resource"]
     account = role_arn.split(":")[4]
-    (statement,) = _document(ASSUME_ROLE / "trust-policy.json")["Statement"]
+    (statement,) = _policy(ASSUME_ROLE / "trust-policy.json")["Statement"]
     assert statement["Effect"] == "Allow"
     (principal,) = _as_list(statement["Principal"]["AWS"])
     assert re.fullmatch(rf"arn:aws:iam::{account}:user/[\w+=,.@-]+", principal)
@@ -312,7 +300,7 @@ def test_trust_policy_names_the_user_and_requires_the_external_id() -> None:
 
 def test_boundary_allows_the_role_policy_and_nothing_outside_sms_voice() -> None:
     """The permissions boundary caps the role without cutting what it needs."""
-    boundary = _document(ASSUME_ROLE / "permissions-boundary.json")
+    boundary = _policy(ASSUME_ROLE / "permissions-boundary.json")
     allowed: set[str] = set()
     for statement in boundary["Statement"]:
         assert statement["Effect"] == "Allow"

@@ -57,6 +57,73 @@ def flow_input(emulator: Emulator, **overrides: Any) -> dict[str, Any]:
     return {**data, "advanced": {CONF_ENDPOINT_URL: endpoint}}
 
 
+def demo_entry(emulator: Emulator, **kwargs: Any) -> MockConfigEntry:
+    """Return a config entry of the demo account, not yet added to hass.
+
+    Args:
+        emulator: The emulator whose endpoint the entry's data names.
+        **kwargs: MockConfigEntry's arguments. ``data`` is
+            ``entry_data(emulator)`` and ``minor_version`` the current one
+            unless given; the title stays MockConfigEntry's "Mock Title".
+
+    Returns:
+        The entry.
+    """
+    kwargs.setdefault("data", entry_data(emulator))
+    kwargs.setdefault("minor_version", AwsSmsConfigFlow.MINOR_VERSION)
+    return MockConfigEntry(domain=DOMAIN, **kwargs)
+
+
+def recipient(number: str, title: str, **data: Any) -> ConfigSubentryData:
+    """Return a stored recipient, as the recipient flow saves one.
+
+    Args:
+        number: The recipient's phone number, also the subentry's unique ID.
+        title: The recipient's name.
+        **data: More of the recipient's settings, such as ``call_critical``.
+
+    Returns:
+        The subentry's data, for ``subentries_data``.
+    """
+    return ConfigSubentryData(
+        data={CONF_PHONE_NUMBER: number, **data},
+        subentry_type=SUBENTRY_RECIPIENT,
+        title=title,
+        unique_id=number,
+    )
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:
+    """Add an entry to hass and set it up; setup must succeed.
+
+    Args:
+        hass: Home Assistant.
+        entry: An entry not yet added to hass.
+
+    Returns:
+        The entry, loaded, its platforms done.
+    """
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def setup_with_options(
+    hass: HomeAssistant, entry: MockConfigEntry, **options: Any
+) -> None:
+    """Replace the options of an added entry, then set it up.
+
+    Args:
+        hass: Home Assistant.
+        entry: An entry already added to hass, not yet set up.
+        **options: The entry's options; setup must succeed with them.
+    """
+    hass.config_entries.async_update_entry(entry, options=options)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
 @pytest.fixture
 def config_entry(hass: HomeAssistant, emulator: Emulator) -> MockConfigEntry:
     """Return a config entry for the demo account, added to hass."""
@@ -107,6 +174,44 @@ async def start_reconfigure_flow(
     )
 
 
+async def submit_user_flow(
+    hass: HomeAssistant, user_input: dict[str, Any], method: str = "access_key"
+) -> Any:
+    """Start adding an entry with ``method`` and submit its form at once.
+
+    Args:
+        hass: Home Assistant.
+        user_input: What the user types in the method's form.
+        method: The authentication method picked in the menu.
+
+    Returns:
+        The flow's answer to the form.
+    """
+    result = await start_user_flow(hass, method)
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+async def submit_reconfigure_flow(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    user_input: dict[str, Any],
+    method: str = "access_key",
+) -> Any:
+    """Start reconfiguring ``entry`` with ``method`` and submit its form at once.
+
+    Args:
+        hass: Home Assistant.
+        entry: The entry to reconfigure.
+        user_input: What the user types in the method's form.
+        method: The authentication method picked in the menu.
+
+    Returns:
+        The flow's answer to the form.
+    """
+    result = await start_reconfigure_flow(hass, entry, method)
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
 async def send(hass: HomeAssistant, **data: Any) -> Any:
     """Call ``send_message``; let the sensors catch up; return the response."""
     try:
@@ -136,23 +241,11 @@ async def receiving_entry(
     hass: HomeAssistant, emulator: Emulator, queue_url: str
 ) -> MockConfigEntry:
     """The demo entry, reading the queue, with Alice as a recipient."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = demo_entry(
+        emulator,
         title=TITLE,
         unique_id=UNIQUE_ID,
-        data=entry_data(emulator),
         options={CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"},
-        minor_version=3,
-        subentries_data=[
-            ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: ALICE},
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Alice",
-                unique_id=ALICE,
-            )
-        ],
+        subentries_data=[recipient(ALICE, "Alice")],
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+    return await set_up(hass, entry)

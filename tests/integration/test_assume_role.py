@@ -37,7 +37,18 @@ from custom_components.aws_eum_x.credentials import (
 from custom_components.aws_eum_x.helpers import async_connection
 from eum_emulator import AccessKey, AccountState, Emulator, Role
 
-from .conftest import entry_data, flow_input, start_reconfigure_flow, start_user_flow
+from .conftest import (
+    demo_entry,
+    entry_data,
+    flow_input,
+    send,
+    set_up,
+    setup_with_options,
+    start_reconfigure_flow,
+    start_user_flow,
+    submit_reconfigure_flow,
+    submit_user_flow,
+)
 
 ROLE_ACCOUNT = "210987654321"
 ROLE_ARN = f"arn:aws:iam::{ROLE_ACCOUNT}:role/home-assistant-sms"
@@ -102,12 +113,11 @@ def _role_entry(
             **overrides,
         },
     )
-    return MockConfigEntry(
-        domain=DOMAIN,
+    return demo_entry(
+        emulator,
         title=f"AWS SMS {ROLE_ACCOUNT} (us-east-1)",
         unique_id=unique_id,
         data=data,
-        minor_version=3,
     )
 
 
@@ -159,9 +169,8 @@ async def test_every_assume_role_refusal_is_named(
 
     A settings problem, said in the form: no warning or traceback in the log.
     """
-    result = await start_user_flow(hass, "assume_role")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _role_input(emulator, **overrides)
+    result = await submit_user_flow(
+        hass, _role_input(emulator, **overrides), "assume_role"
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": error}
@@ -193,16 +202,10 @@ async def test_credentials_refresh_across_expiry_during_a_fan_out(
         emulator, "123456789012_us-east-1", **{CONF_ROLE_ARN: SHORT_ROLE_ARN}
     )
     entry.add_to_hass(hass)
-    hass.config_entries.async_update_entry(entry, options={CONF_MPS: {TOLL_FREE: 1.0}})
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_with_options(hass, entry, **{CONF_MPS: {TOLL_FREE: 1.0}})
     targets = [f"+1555555012{i}" for i in range(5)]
-    response = await hass.services.async_call(
-        DOMAIN,
-        "send_message",
-        {"target": targets, "message": "hi", "origination_identity": TOLL_FREE},
-        blocking=True,
-        return_response=True,
+    response = await send(
+        hass, target=targets, message="hi", origination_identity=TOLL_FREE
     )
     assert len(response["messages"]) == 5
     assert sorted(m.destination for m in emulator.outbox) == targets
@@ -225,21 +228,14 @@ async def test_a_role_revoked_after_setup_is_named_when_sending(
     entry = _role_entry(
         emulator, "123456789012_us-east-1", **{CONF_ROLE_ARN: SHORT_ROLE_ARN}
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, entry)
     emulator.state.find_role(SHORT_ROLE_ARN).trusted = []
     # Let the two-second session run out, so the next call must refresh.
     emulator.state.access_keys[:] = [
         k for k in emulator.state.access_keys if k.role_arn != SHORT_ROLE_ARN
     ]
     with pytest.raises(Exception) as caught:  # noqa: PT011 - checked below
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {"target": "+15555550123", "message": "hi"},
-            blocking=True,
-        )
+        await send(hass, target="+15555550123", message="hi")
     assert getattr(caught.value, "translation_key", None) in {
         "assume_role_denied",
         "access_denied",
@@ -257,10 +253,11 @@ async def test_reconfigure_from_a_key_to_a_role_of_the_same_account(
         result["flow_id"], _role_input(emulator)
     )
     assert result["reason"] == "wrong_account"
-    result = await start_reconfigure_flow(hass, loaded_entry, "assume_role")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
+    result = await submit_reconfigure_flow(
+        hass,
+        loaded_entry,
         _role_input(emulator, **{CONF_ROLE_ARN: SHORT_ROLE_ARN, CONF_EXTERNAL_ID: ""}),
+        "assume_role",
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
@@ -273,10 +270,7 @@ async def test_diagnostics_show_the_role_but_no_secret(
     hass: HomeAssistant, emulator: Emulator, hass_client: ClientSessionGenerator
 ) -> None:
     """Role ARN and method are shown; key, secret and external ID are not."""
-    entry = _role_entry(emulator)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await set_up(hass, _role_entry(emulator))
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     data = diagnostics["entry"]["data"]
     assert data[CONF_ROLE_ARN] == ROLE_ARN
@@ -294,9 +288,8 @@ async def test_a_malformed_role_arn_is_refused_before_aws(
     hass: HomeAssistant, emulator: Emulator, role_arn: str
 ) -> None:
     """The form says what a role ARN looks like; AWS is not asked."""
-    result = await start_user_flow(hass, "assume_role")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _role_input(emulator, **{CONF_ROLE_ARN: role_arn})
+    result = await submit_user_flow(
+        hass, _role_input(emulator, **{CONF_ROLE_ARN: role_arn}), "assume_role"
     )
     assert result["errors"] == {CONF_ROLE_ARN: "invalid_role_arn"}
     assert emulator.temporary_keys() == 0

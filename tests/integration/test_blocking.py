@@ -24,7 +24,8 @@ from custom_components.aws_eum_x.api import AwsConnectionError
 from custom_components.aws_eum_x.const import UPDATE_INTERVAL
 from eum_emulator import Role
 
-from .conftest import entry_data
+from .conftest import demo_entry, entry_data, send, set_up
+from .test_default_chain import _no_keys_or_files
 
 
 @pytest.fixture
@@ -108,26 +109,15 @@ async def test_renewing_credentials_does_not_block(  # noqa: PLR0917 - fixtures
     else:
         data = {k: v for k, v in data.items() if "access_key" not in k}
         data["auth_method"] = "default_chain"
-        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
-        monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+        _no_keys_or_files(monkeypatch, tmp_path)
         monkeypatch.setenv(
             "AWS_CONTAINER_CREDENTIALS_FULL_URI",
             emulator.container_credentials_url("quick"),
         )
-    entry = MockConfigEntry(domain="aws_eum_x", data=data, minor_version=3)
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await set_up(hass, demo_entry(emulator, data=data))
     for _ in range(2):
         await asyncio.sleep(1.1)
-        await hass.services.async_call(
-            "aws_eum_x",
-            "send_message",
-            {"target": "+15555550123", "message": "hi"},
-            blocking=True,
-        )
+        await send(hass, target="+15555550123", message="hi")
     assert len({m.access_key_id for m in emulator.outbox}) == 2
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
@@ -142,21 +132,10 @@ async def test_reading_the_event_queue_does_not_block(
 ) -> None:
     """Setup with a queue, a delivery event received, unload: no blocking call."""
     made = await hass.async_add_executor_job(emulator.provision_receiving)
-    entry = MockConfigEntry(
-        domain="aws_eum_x",
-        data=entry_data(emulator),
-        options={"queue_url": made["QueueUrl"], "configuration_set": "home-alerts"},
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    response = await hass.services.async_call(
-        "aws_eum_x",
-        "send_message",
-        {"target": "+14254147755", "message": "hi", "wait_for_delivery": 10},
-        blocking=True,
-        return_response=True,
+    options = {"queue_url": made["QueueUrl"], "configuration_set": "home-alerts"}
+    entry = await set_up(hass, demo_entry(emulator, options=options))
+    response = await send(
+        hass, target="+14254147755", message="hi", wait_for_delivery=10
     )
     assert response["messages"][0]["status"] == "delivered"
     assert await hass.config_entries.async_unload(entry.entry_id)

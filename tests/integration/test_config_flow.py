@@ -42,6 +42,8 @@ from .conftest import (
     flow_input,
     start_reconfigure_flow,
     start_user_flow,
+    submit_reconfigure_flow,
+    submit_user_flow,
 )
 
 SECOND_KEY = "TESTKEYSECOND"
@@ -71,15 +73,11 @@ def _free_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-async def _start_user_flow(hass: HomeAssistant) -> dict:
-    return await start_user_flow(hass)
-
-
 async def test_user_flow_creates_the_entry(
     hass: HomeAssistant, emulator: Emulator
 ) -> None:
     """Valid keys create an entry named after the account and region."""
-    result = await _start_user_flow(hass)
+    result = await start_user_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "access_key"
     schema = result["data_schema"].schema
@@ -107,14 +105,11 @@ async def test_empty_endpoint_means_aws(hass: HomeAssistant, emulator) -> None:
     Mocked: with no endpoint the check would go to real AWS, which tests must
     never reach; the mock records what the flow would have called.
     """
-    result = await _start_user_flow(hass)
     with patch(
         "custom_components.aws_eum_x.config_flow.validate_credentials",
         return_value="123456789012",
     ) as validate:
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], {**flow_input(emulator), "advanced": {}}
-        )
+        result = await submit_user_flow(hass, {**flow_input(emulator), "advanced": {}})
     assert validate.call_args.args[0].endpoint_url is None
     assert CONF_ENDPOINT_URL not in result["data"]
 
@@ -138,10 +133,7 @@ async def test_user_flow_errors_then_recovers(
     hass: HomeAssistant, emulator: Emulator, overrides, error
 ) -> None:
     """Each failure maps to its form error; fixing the input creates the entry."""
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], flow_input(emulator, **overrides)
-    )
+    result = await submit_user_flow(hass, flow_input(emulator, **overrides))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": error}
     if error == "access_denied":
@@ -159,9 +151,8 @@ async def test_user_flow_errors_then_recovers(
 
 async def test_unreachable_endpoint(hass: HomeAssistant, socket_enabled) -> None:
     """A refused connection is cannot_connect."""
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
+    result = await submit_user_flow(
+        hass,
         {
             CONF_ACCESS_KEY_ID: DEMO_ACCESS_KEY_ID,
             CONF_SECRET_ACCESS_KEY: DEMO_SECRET_ACCESS_KEY,
@@ -182,10 +173,7 @@ async def test_unexpected_aws_error_is_unknown(
         code="ValidationException",
         message="Something new",
     )
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], flow_input(emulator)
-    )
+    result = await submit_user_flow(hass, flow_input(emulator))
     assert result["errors"] == {"base": "unknown"}
     assert "Something new" in caplog.text
     assert DEMO_SECRET_ACCESS_KEY not in caplog.text
@@ -196,14 +184,11 @@ async def test_unexpected_exception_is_unknown(hass: HomeAssistant, emulator) ->
 
     Mocked: the emulator can only produce AWS answers, not a programming error.
     """
-    result = await _start_user_flow(hass)
     with patch(
         "custom_components.aws_eum_x.config_flow.validate_credentials",
         side_effect=RuntimeError("boom"),
     ):
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], flow_input(emulator)
-        )
+        result = await submit_user_flow(hass, flow_input(emulator))
     assert result["errors"] == {"base": "unknown"}
 
 
@@ -211,10 +196,7 @@ async def test_same_account_and_region_is_already_configured(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator
 ) -> None:
     """A second entry for the same account and region aborts."""
-    result = await _start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], flow_input(emulator)
-    )
+    result = await submit_user_flow(hass, flow_input(emulator))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
@@ -291,9 +273,9 @@ async def test_reconfigure_keeps_region_when_unchanged(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator
 ) -> None:
     """Reconfiguring the keys alone keeps the unique ID."""
-    result = await start_reconfigure_flow(hass, config_entry)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
+    result = await submit_reconfigure_flow(
+        hass,
+        config_entry,
         flow_input(
             emulator,
             **{CONF_ACCESS_KEY_ID: SECOND_KEY, CONF_SECRET_ACCESS_KEY: SECOND_SECRET},
@@ -312,9 +294,8 @@ async def test_reconfigure_to_another_account_or_taken_region(
         unique_id="123456789012_eu-west-2",
         data=entry_data(emulator, **{CONF_REGION: "eu-west-2"}),
     ).add_to_hass(hass)
-    result = await start_reconfigure_flow(hass, config_entry)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], flow_input(emulator, **{CONF_REGION: "eu-west-2"})
+    result = await submit_reconfigure_flow(
+        hass, config_entry, flow_input(emulator, **{CONF_REGION: "eu-west-2"})
     )
     assert result["reason"] == "already_configured"
 
@@ -412,7 +393,7 @@ async def test_advanced_stays_open_when_it_holds_the_endpoint(
     hass: HomeAssistant, socket_enabled
 ) -> None:
     """After "Could not reach AWS", the section with the endpoint URL stays open."""
-    result = await _start_user_flow(hass)
+    result = await start_user_flow(hass)
     advanced = result["data_schema"].schema["advanced"]
     assert advanced.options["collapsed"] is True
     result = await hass.config_entries.flow.async_configure(
@@ -433,10 +414,9 @@ async def test_reconfigure_keeps_the_secret_of_the_same_key(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """AWS shows a secret once: the same key ID may leave it empty."""
-    result = await start_reconfigure_flow(hass, loaded_entry)
     data = flow_input(emulator, region="us-east-2")
     del data[CONF_SECRET_ACCESS_KEY]
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    result = await submit_reconfigure_flow(hass, loaded_entry, data)
     assert result["reason"] == "reconfigure_successful"
     assert loaded_entry.data[CONF_SECRET_ACCESS_KEY] == DEMO_SECRET_ACCESS_KEY
     assert loaded_entry.data[CONF_REGION] == "us-east-2"
@@ -446,10 +426,9 @@ async def test_reconfigure_needs_the_secret_of_a_new_key(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """A new key ID without its secret is refused before AWS is asked."""
-    result = await start_reconfigure_flow(hass, loaded_entry)
     data = flow_input(emulator, access_key_id=SECOND_KEY)
     del data[CONF_SECRET_ACCESS_KEY]
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    result = await submit_reconfigure_flow(hass, loaded_entry, data)
     assert result["errors"] == {CONF_SECRET_ACCESS_KEY: "secret_required"}
 
 

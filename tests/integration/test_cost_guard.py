@@ -28,7 +28,7 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import Emulator
 
-from .conftest import send
+from .conftest import send, setup_with_options
 
 US_NUMBER = "+15555550123"
 TOLL_FREE = "+18885550100"
@@ -41,15 +41,9 @@ def short_read_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(api.SEND_CONFIG, "read_timeout", 1)
 
 
-async def _setup(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) -> None:
-    hass.config_entries.async_update_entry(entry, options=options)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-
-
 async def _reach_a_cap_of_one(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """Cap 1: one message goes, the next is refused."""
-    await _setup(hass, entry, **{CONF_DAILY_SEGMENT_CAP: 1})
+    await setup_with_options(hass, entry, **{CONF_DAILY_SEGMENT_CAP: 1})
     await send(hass, target=US_NUMBER, message="one")
     with pytest.raises(ServiceValidationError):
         await send(hass, target=US_NUMBER, message="two")
@@ -63,7 +57,7 @@ async def test_maybe_sent_counts_toward_the_cap(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """Cap 1: a message whose answer was lost uses the segment; AWS bills 1."""
-    await _setup(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 1})
+    await setup_with_options(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 1})
     emulator.add_fault("accept_then_delay", operation="SendTextMessage", delay=2)
     with pytest.raises(HomeAssistantError) as caught:
         await send(hass, target=US_NUMBER, message="first")
@@ -85,7 +79,7 @@ async def test_a_cancelled_send_frees_what_never_left(
     At 1 message per second the second and third wait for their turn when the
     automation is stopped; they never reach AWS.
     """
-    await _setup(
+    await setup_with_options(
         hass,
         config_entry,
         **{CONF_DAILY_SEGMENT_CAP: 10, CONF_MPS: {TOLL_FREE: 1.0}},
@@ -115,7 +109,7 @@ async def test_a_send_cancelled_in_flight_counts_as_maybe_sent(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """Cancelled while AWS had the request: it may have been sent, so it counts."""
-    await _setup(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 5})
+    await setup_with_options(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 5})
     emulator.add_fault("latency", operation="SendTextMessage", delay=0.5)
     task = hass.async_create_task(send(hass, target=US_NUMBER, message="hi"))
     await asyncio.sleep(0.2)
@@ -166,7 +160,7 @@ async def test_a_reservation_from_yesterday_does_not_eat_today(
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """A send that reserved before midnight settles without touching today's."""
-    await _setup(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 5})
+    await setup_with_options(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 5})
     usage = config_entry.runtime_data.usage
     yesterdays = usage.reserve(3)
     assert usage.headroom(5) == 2

@@ -24,13 +24,19 @@ from custom_components.aws_eum_x.const import (
     CONF_ENDPOINT_URL,
     CONF_KEY_ADDED_AT,
     CONF_REGION,
-    DOMAIN,
 )
 from custom_components.aws_eum_x.credentials import DefaultChain
 from custom_components.aws_eum_x.diagnostics import async_get_config_entry_diagnostics
 from eum_emulator import AccountState, Emulator, Role
 
-from .conftest import start_reconfigure_flow, start_user_flow
+from .conftest import (
+    demo_entry,
+    send,
+    set_up,
+    start_user_flow,
+    submit_reconfigure_flow,
+    submit_user_flow,
+)
 
 ROLE = "ha-task"
 TOKEN = "container-token-4711"
@@ -63,23 +69,20 @@ def _no_keys_or_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
 
 
+def _chain_data(emulator: Emulator) -> dict[str, str]:
+    """Return the data of an entry that uses the default chain."""
+    return {
+        CONF_AUTH_METHOD: "default_chain",
+        CONF_REGION: "us-east-1",
+        CONF_ENDPOINT_URL: emulator.url,
+    }
+
+
 async def _loaded_chain_entry(
     hass: HomeAssistant, emulator: Emulator
 ) -> MockConfigEntry:
     """Set up an entry that uses the default chain."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_AUTH_METHOD: "default_chain",
-            CONF_REGION: "us-east-1",
-            CONF_ENDPOINT_URL: emulator.url,
-        },
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+    return await set_up(hass, demo_entry(emulator, data=_chain_data(emulator)))
 
 
 def _chain_input(emulator: Emulator) -> dict:
@@ -109,11 +112,7 @@ async def test_the_flow_shows_the_source_and_account(
     }
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {
-        CONF_AUTH_METHOD: "default_chain",
-        CONF_REGION: "us-east-1",
-        CONF_ENDPOINT_URL: emulator.url,
-    }
+    assert result["data"] == _chain_data(emulator)
     await hass.async_block_till_done()
     entry = result["result"]
     assert entry.state is ConfigEntryState.LOADED
@@ -130,12 +129,7 @@ async def test_sends_renew_the_task_roles_credentials(
     """Two-second sessions: a send after expiry renews them first, and works."""
     entry = await _loaded_chain_entry(hass, emulator)
     for body in ("first", "second"):
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {"target": "+15555550123", "message": body},
-            blocking=True,
-        )
+        await send(hass, target="+15555550123", message=body)
         if body == "first":
             await asyncio.sleep(2.2)
     keys = {m.access_key_id for m in emulator.outbox}
@@ -159,10 +153,7 @@ async def test_nothing_found_is_named(
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     ):
         monkeypatch.delenv(name, raising=False)
-    result = await start_user_flow(hass, "default_chain")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _chain_input(emulator)
-    )
+    result = await submit_user_flow(hass, _chain_input(emulator), "default_chain")
     assert result["errors"] == {"base": "no_credentials"}
     assert _worker_threads() == []
 
@@ -172,9 +163,8 @@ async def test_reconfigure_a_key_entry_to_the_chain(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """Moving Home Assistant onto AWS: drop the stored key for the task role."""
-    result = await start_reconfigure_flow(hass, loaded_entry, "default_chain")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _chain_input(emulator)
+    result = await submit_reconfigure_flow(
+        hass, loaded_entry, _chain_input(emulator), "default_chain"
     )
     assert result["step_id"] == "default_chain_confirm"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
@@ -190,15 +180,8 @@ async def test_a_rejected_chain_reauths_without_a_key_field(
     hass: HomeAssistant, emulator: Emulator
 ) -> None:
     """Reauth for the chain checks it again; there is no key to type."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="123456789012_us-east-1",
-        data={
-            CONF_AUTH_METHOD: "default_chain",
-            CONF_REGION: "us-east-1",
-            CONF_ENDPOINT_URL: emulator.url,
-        },
-        minor_version=3,
+    entry = demo_entry(
+        emulator, unique_id="123456789012_us-east-1", data=_chain_data(emulator)
     )
     entry.add_to_hass(hass)
     result = await entry.start_reauth_flow(hass)
@@ -220,10 +203,7 @@ async def test_a_source_that_fails_is_named(
         "AWS_CONTAINER_CREDENTIALS_FULL_URI", emulator.container_credentials_url(ROLE)
     )
     monkeypatch.setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "wrong-token")
-    result = await start_user_flow(hass, "default_chain")
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], _chain_input(emulator)
-    )
+    result = await submit_user_flow(hass, _chain_input(emulator), "default_chain")
     assert result["errors"] == {"base": "invalid_auth"}
     assert _worker_threads() == []
 
@@ -242,12 +222,7 @@ async def test_a_renewal_that_fails_sends_nothing(
         patch("custom_components.aws_eum_x.sender.MAX_ATTEMPTS", 1),
         pytest.raises(HomeAssistantError) as caught,
     ):
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {"target": "+15555550123", "message": "hi"},
-            blocking=True,
-        )
+        await send(hass, target="+15555550123", message="hi")
     assert caught.value.translation_key == "cannot_connect"
     assert emulator.outbox == []
 

@@ -14,7 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from eum_emulator import Emulator
 
-from .conftest import ALICE, TOLL_FREE, until
+from .conftest import ALICE, TOLL_FREE, setup_with_options, until
 
 RECEIVED = "event.toll_free_number_18885550100_received_message"
 STRANGER = "+15555550999"
@@ -28,12 +28,8 @@ async def test_the_event_entity_of_the_two_way_number(
     snapshot: SnapshotAssertion,
 ) -> None:
     """One per number two-way is on for: its own setting, or its pool's."""
-    hass.config_entries.async_update_entry(
-        config_entry, options={"queue_url": queue_url}
-    )
     with patch("custom_components.aws_eum_x.PLATFORMS", [Platform.EVENT]):
-        assert await hass.config_entries.async_setup(config_entry.entry_id)
-        await hass.async_block_till_done()
+        await setup_with_options(hass, config_entry, queue_url=queue_url)
     await snapshot_platform(hass, entity_registry, snapshot, config_entry.entry_id)
 
 

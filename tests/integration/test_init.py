@@ -6,7 +6,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.aws_eum_x.const import CONF_MESSAGE_TYPE, DOMAIN
 
-from .conftest import entry_data
+from .conftest import demo_entry, entry_data, send, set_up
 
 
 async def test_setup_and_unload(
@@ -26,25 +26,17 @@ async def test_options_of_version_1_1_are_migrated(
     hass: HomeAssistant, emulator
 ) -> None:
     """1.1 stored AWS's upper-case message types; 1.2 stores selector keys."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(emulator),
+    entry = demo_entry(
+        emulator,
         options={CONF_MESSAGE_TYPE: "PROMOTIONAL", "daily_segment_cap": 5},
         version=1,
         minor_version=1,
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, entry)
     assert entry.minor_version == 3
     assert entry.data["auth_method"] == "access_key"
     assert entry.options == {CONF_MESSAGE_TYPE: "promotional", "daily_segment_cap": 5}
-    await hass.services.async_call(
-        DOMAIN,
-        "send_message",
-        {"target": "+15555550123", "message": "hi"},
-        blocking=True,
-    )
+    await send(hass, target="+15555550123", message="hi")
     assert emulator.outbox[0].parameters["MessageType"] == "PROMOTIONAL"
 
 
@@ -62,11 +54,8 @@ async def test_a_current_entry_is_left_as_it_is(hass: HomeAssistant, emulator) -
     """Migrating an entry already at 1.2 changes nothing."""
     from custom_components.aws_eum_x import async_migrate_entry  # noqa: PLC0415
 
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(emulator),
-        options={CONF_MESSAGE_TYPE: "transactional"},
-        minor_version=2,
+    entry = demo_entry(
+        emulator, options={CONF_MESSAGE_TYPE: "transactional"}, minor_version=2
     )
     entry.add_to_hass(hass)
     assert await async_migrate_entry(hass, entry)

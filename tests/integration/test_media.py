@@ -34,7 +34,6 @@ from custom_components.aws_eum_x.api import (
     AwsExplicitDenyError,
     AwsRequestError,
 )
-from custom_components.aws_eum_x.const import DOMAIN
 from custom_components.aws_eum_x.helpers import async_connection
 from custom_components.aws_eum_x.media import (
     IMAGE_LIMIT_BYTES,
@@ -54,7 +53,7 @@ from custom_components.aws_eum_x.media import (
 )
 from eum_emulator import AccessKey, AccountState, Emulator
 
-from .conftest import entry_data
+from .conftest import demo_entry, entry_data, send, set_up
 
 BUCKET = "aws-eum-x-media-123456789012"
 PREFIX = "aws-eum-x/"
@@ -883,30 +882,18 @@ async def test_a_camera_picture_message_end_to_end(
     queue_url = (await hass.async_add_executor_job(emulator.provision_receiving))[
         "QueueUrl"
     ]
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(emulator),
-        options={
-            "media_bucket": bucket,
-            "queue_url": queue_url,
-            "configuration_set": "home-alerts",
-        },
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    response = await hass.services.async_call(
-        DOMAIN,
-        "send_message",
-        {
-            "target": "+15555550123",
-            "message": "Someone at the door",
-            "media": CAMERA,
-            "wait_for_delivery": 10,
-        },
-        blocking=True,
-        return_response=True,
+    options = {
+        "media_bucket": bucket,
+        "queue_url": queue_url,
+        "configuration_set": "home-alerts",
+    }
+    await set_up(hass, demo_entry(emulator, options=options))
+    response = await send(
+        hass,
+        target="+15555550123",
+        message="Someone at the door",
+        media=CAMERA,
+        wait_for_delivery=10,
     )
     [item] = response["messages"]
     assert item["status"] == "delivered"
@@ -926,26 +913,14 @@ async def test_a_picture_from_an_sms_only_number_is_refused(
 ) -> None:
     """The UK long code has no MMS: refused before uploading or sending."""
     await add_camera(hass, SnapshotCamera(PNG))
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(emulator),
-        options={"media_bucket": bucket},
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, demo_entry(emulator, options={"media_bucket": bucket}))
     with pytest.raises(ServiceValidationError) as caught:
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {
-                "target": "+447700900456",
-                "message": "Door",
-                "media": CAMERA,
-                "origination_identity": "+447700900123",
-            },
-            blocking=True,
+        await send(
+            hass,
+            target="+447700900456",
+            message="Door",
+            media=CAMERA,
+            origination_identity="+447700900123",
         )
     assert caught.value.translation_key == "identity_not_capable"
     assert emulator.outbox == []
@@ -958,25 +933,11 @@ async def test_a_picture_over_the_daily_cap_is_not_uploaded(
 ) -> None:
     """The cap refuses the send before the snapshot is taken and uploaded."""
     await add_camera(hass, SnapshotCamera(PNG))
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(emulator),
-        options={"media_bucket": bucket, "daily_segment_cap": 1},
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    options = {"media_bucket": bucket, "daily_segment_cap": 1}
+    await set_up(hass, demo_entry(emulator, options=options))
     with pytest.raises(ServiceValidationError) as caught:
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {
-                "target": ["+15555550123", "+15555550124"],
-                "message": "",
-                "media": CAMERA,
-            },
-            blocking=True,
+        await send(
+            hass, target=["+15555550123", "+15555550124"], message="", media=CAMERA
         )
     assert caught.value.translation_key == "daily_cap_reached"
     assert await stored_objects(s3) == {}
@@ -988,22 +949,10 @@ async def test_a_failed_upload_releases_the_cap(
 ) -> None:
     """No such bucket: a translated error, nothing sent, nothing counted."""
     await add_camera(hass, SnapshotCamera(PNG))
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(emulator),
-        options={"media_bucket": "no-such-bucket-here", "daily_segment_cap": 5},
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    options = {"media_bucket": "no-such-bucket-here", "daily_segment_cap": 5}
+    entry = await set_up(hass, demo_entry(emulator, options=options))
     with pytest.raises(HomeAssistantError) as caught:
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {"target": "+15555550123", "message": "Door", "media": CAMERA},
-            blocking=True,
-        )
+        await send(hass, target="+15555550123", message="Door", media=CAMERA)
     assert caught.value.translation_key == "media_bucket_not_found"
     assert emulator.outbox == []
     usage = entry.runtime_data.usage

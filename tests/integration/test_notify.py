@@ -1,7 +1,6 @@
 """The legacy notify service and the recipient notify entities."""
 
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import ATTR_ENTITY_ID, CONF_NAME
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -23,7 +22,7 @@ from custom_components.aws_eum_x.notify import (
 )
 from eum_emulator import Emulator
 
-from .conftest import entry_data
+from .conftest import entry_data, recipient, set_up
 
 LEGACY_SERVICE = "aws_sms_123456789012_us_east_1"
 US_NUMBER = "+15555550123"
@@ -187,18 +186,9 @@ async def test_recipients_from_storage_and_removal(
         domain=DOMAIN,
         title="Home",
         data=entry_data(emulator),
-        subentries_data=[
-            ConfigSubentryData(
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Carol",
-                unique_id="+15555550177",
-                data={CONF_PHONE_NUMBER: "+15555550177"},
-            )
-        ],
+        subentries_data=[recipient("+15555550177", "Carol")],
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, entry)
     assert hass.states.get("notify.carol") is not None
     subentry_id = next(iter(entry.subentries))
     assert hass.config_entries.async_remove_subentry(entry, subentry_id)
@@ -229,9 +219,7 @@ async def test_unloading_one_entry_leaves_the_others_service(
         unique_id="123456789012_eu-west-1",
         data=entry_data(emulator, region="eu-west-1"),
     )
-    other.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(other.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, other)
     other_service = "aws_sms_123456789012_eu_west_1"
     assert hass.services.has_service(NOTIFY_DOMAIN, other_service)
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)

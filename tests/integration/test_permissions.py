@@ -1,5 +1,7 @@
 """Required IAM actions: checked by the setup form, and fatal (not retried) at setup."""
 
+from typing import Any
+
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -18,7 +20,7 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import AccessKey, AccountState, Emulator
 
-from .conftest import entry_data, flow_input, start_user_flow
+from .conftest import entry_data, flow_input, send, submit_user_flow
 
 SECRET = "limited-secret-EXAMPLEKEY"
 # One key per required action, allowed every required action but that one.
@@ -42,19 +44,19 @@ def account_state() -> AccountState:
     return state
 
 
+def _input_with_key(emulator: Emulator, key_id: str) -> dict[str, Any]:
+    """Return the form's input with one of the limited keys (they share SECRET)."""
+    return flow_input(
+        emulator, **{CONF_ACCESS_KEY_ID: key_id, CONF_SECRET_ACCESS_KEY: SECRET}
+    )
+
+
 @pytest.mark.parametrize("missing", REQUIRED_ACTIONS)
 async def test_the_form_names_every_missing_required_action(
     hass: HomeAssistant, emulator: Emulator, missing: str
 ) -> None:
     """Each required action is checked before the entry is saved."""
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        flow_input(
-            emulator,
-            **{CONF_ACCESS_KEY_ID: KEYS[missing], CONF_SECRET_ACCESS_KEY: SECRET},
-        ),
-    )
+    result = await submit_user_flow(hass, _input_with_key(emulator, KEYS[missing]))
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "access_denied"}
     assert result["description_placeholders"]["action"] == missing
@@ -69,14 +71,7 @@ async def test_a_key_with_exactly_the_minimal_policy_is_accepted(
     emulator.state.access_keys.append(
         AccessKey("TESTKEYMINIMAL", SECRET, allowed_actions=list(REQUIRED_ACTIONS))
     )
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        flow_input(
-            emulator,
-            **{CONF_ACCESS_KEY_ID: "TESTKEYMINIMAL", CONF_SECRET_ACCESS_KEY: SECRET},
-        ),
-    )
+    result = await submit_user_flow(hass, _input_with_key(emulator, "TESTKEYMINIMAL"))
     assert result["type"] is FlowResultType.CREATE_ENTRY
 
 
@@ -119,10 +114,7 @@ async def test_a_sandbox_account_passes_the_send_check(
 ) -> None:
     """In the sandbox AWS refuses the DryRun's destination: IAM allowed it."""
     emulator.state.tier = "SANDBOX"
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], flow_input(emulator)
-    )
+    result = await submit_user_flow(hass, flow_input(emulator))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert emulator.outbox == []
 
@@ -134,14 +126,7 @@ async def test_a_region_restriction_is_named_with_the_region(
     emulator.state.access_keys.append(
         AccessKey("TESTKEYEUONLY", SECRET, allowed_regions=["eu-west-1"])
     )
-    result = await start_user_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        flow_input(
-            emulator,
-            **{CONF_ACCESS_KEY_ID: "TESTKEYEUONLY", CONF_SECRET_ACCESS_KEY: SECRET},
-        ),
-    )
+    result = await submit_user_flow(hass, _input_with_key(emulator, "TESTKEYEUONLY"))
     assert result["errors"] == {"base": "explicit_deny"}
     assert result["description_placeholders"] == {
         "action": "sms-voice:DescribePhoneNumbers",
@@ -156,12 +141,7 @@ async def test_a_region_restriction_after_setup(
     """Sending: the error names the region; a reload fails for good."""
     emulator.state.key("AKIAIOSFODNN7EXAMPLE").allowed_regions = ["eu-west-1"]
     with pytest.raises(HomeAssistantError) as caught:
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {"target": "+15555550123", "message": "hi"},
-            blocking=True,
-        )
+        await send(hass, target="+15555550123", message="hi")
     assert caught.value.translation_key == "explicit_deny"
     assert caught.value.translation_placeholders["region"] == "us-east-1"
     assert "aws:RequestedRegion" in str(caught.value)

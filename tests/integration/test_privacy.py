@@ -26,6 +26,8 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import DEMO_SECRET_ACCESS_KEY, AccountState, Emulator
 
+from .conftest import send, setup_with_options
+
 US_NUMBER = "+15555550123"
 OPTED_OUT = "+15555550199"
 TOLL_FREE = "+18885550100"
@@ -52,23 +54,11 @@ async def test_debug_log_is_safe_to_share(
     caplog.set_level(logging.WARNING)
     for name in loggers:
         caplog.set_level(logging.DEBUG, logger=name)
-    await hass.services.async_call(
-        DOMAIN,
-        "send_message",
-        {
-            "target": US_NUMBER,
-            "message": BODY,
-            CONF_ORIGINATION_IDENTITY: TOLL_FREE,
-        },
-        blocking=True,
+    await send(
+        hass, target=US_NUMBER, message=BODY, **{CONF_ORIGINATION_IDENTITY: TOLL_FREE}
     )
     with pytest.raises(HomeAssistantError):
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {"target": OPTED_OUT, "message": BODY},
-            blocking=True,
-        )
+        await send(hass, target=OPTED_OUT, message=BODY)
     text = caplog.text
     for secret in (US_NUMBER, OPTED_OUT, TOLL_FREE, BODY, DEMO_SECRET_ACCESS_KEY):
         assert secret not in text
@@ -90,12 +80,7 @@ async def test_aws_error_placeholders_mask_numbers(
 ) -> None:
     """AWS names the opted-out number as the resource: the error masks it."""
     with pytest.raises(HomeAssistantError) as caught:
-        await hass.services.async_call(
-            DOMAIN,
-            "send_message",
-            {"target": OPTED_OUT, "message": "hi"},
-            blocking=True,
-        )
+        await send(hass, target=OPTED_OUT, message="hi")
     placeholders = caught.value.translation_placeholders
     assert placeholders["resource"] == "opted-out-number ***0199"
     assert OPTED_OUT not in json.dumps(placeholders)
@@ -108,15 +93,14 @@ async def test_diagnostics_mask_numbers_in_the_options(
     config_entry: MockConfigEntry,
 ) -> None:
     """The default identity and the per-identity rates name numbers: masked."""
-    hass.config_entries.async_update_entry(
+    await setup_with_options(
+        hass,
         config_entry,
-        options={
+        **{
             CONF_ORIGINATION_IDENTITY: TOLL_FREE,
             CONF_MPS: {TOLL_FREE: 2.0, "HOMEALERT": 5.0},
         },
     )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
     diagnostics = await get_diagnostics_for_config_entry(
         hass, hass_client, config_entry
     )

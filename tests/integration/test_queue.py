@@ -10,13 +10,7 @@ from botocore.exceptions import ClientError
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.aws_eum_x.api import (
-    AwsAccessDeniedError,
-    AwsRequestError,
-    MessageOptions,
-    SmsClient,
-    TextMessage,
-)
+from custom_components.aws_eum_x.api import AwsAccessDeniedError, AwsRequestError
 from custom_components.aws_eum_x.events import DeliveryEvent, parse_message
 from custom_components.aws_eum_x.helpers import async_connection
 from custom_components.aws_eum_x.queue import (
@@ -29,6 +23,7 @@ from custom_components.aws_eum_x.queue import (
 from eum_emulator import AccessKey, AccountState, Emulator
 
 from .conftest import entry_data
+from .test_listener import _send
 
 SMS_ONLY_KEY = "TESTKEYSMSONLY"
 SMS_ONLY_SECRET = "sms-only-secret-EXAMPLEKEY"
@@ -99,22 +94,14 @@ async def test_receive_a_delivery_event_and_delete_it(
     connection = await async_connection(hass, entry_data(emulator))
     queue = QueueClient(connection, parse_queue_url(queue_url))
     await queue.check()
-    client = await SmsClient.create(connection)
-    try:
-        sent = await client.send_text_message(
-            TextMessage(
-                "+14254147755", "hi", MessageOptions(configuration_set="home-alerts")
-            )
-        )
-    finally:
-        await client.close()
+    message_id = await _send(hass, emulator, "+14254147755")
     statuses: list[str] = []
     async with asyncio.timeout(10):
         while "delivered" not in statuses:
             for message in await queue.receive(wait_seconds=2):
                 event = parse_message(message.body)
                 assert isinstance(event, DeliveryEvent)
-                assert event.message_id == sent.message_id
+                assert event.message_id == message_id
                 statuses.append(event.status)
                 await queue.delete(message)
     assert statuses == ["pending", "delivered"]

@@ -7,6 +7,7 @@ and a reply to the two-way number, come back as Home Assistant events.
 
 import json
 
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
@@ -32,7 +33,7 @@ from custom_components.aws_eum_x.receiver import (
 )
 from eum_emulator import AccessKey, AccountState, Emulator
 
-from .conftest import ALICE, TOLL_FREE, entry_data, send, until
+from .conftest import ALICE, TOLL_FREE, demo_entry, entry_data, send, set_up, until
 
 DELIVERED = "+14254147755"  # AWS's US success simulator number
 FAILED = "+14254147167"  # AWS's US failure simulator number
@@ -123,6 +124,22 @@ async def test_a_reply_names_the_recipient(
     assert data["inbound_message_id"] == inbound_id
 
 
+async def _submit_queue_option(
+    hass: HomeAssistant, entry: MockConfigEntry, queue_url: str
+) -> ConfigFlowResult:
+    """Open the options of ``entry`` and submit them with ``queue_url``."""
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    return await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "message_type": "transactional",
+            "daily_segment_cap": 0,
+            "key_rotation_days": 90,
+            CONF_QUEUE_URL: queue_url,
+        },
+    )
+
+
 async def test_options_check_the_queue(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, queue_url: str
 ) -> None:
@@ -131,16 +148,7 @@ async def test_options_check_the_queue(
         ("not a queue", "invalid_queue_url"),
         (queue_url + "-gone", "queue_not_found"),
     ):
-        result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-        result = await hass.config_entries.options.async_configure(
-            result["flow_id"],
-            {
-                "message_type": "transactional",
-                "daily_segment_cap": 0,
-                "key_rotation_days": 90,
-                CONF_QUEUE_URL: url,
-            },
-        )
+        result = await _submit_queue_option(hass, loaded_entry, url)
         assert result["errors"] == {CONF_QUEUE_URL: error}
 
 
@@ -151,17 +159,14 @@ async def test_a_queue_the_key_may_not_read_raises_a_repair_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """Access denied cannot be retried away: the issue says what to add."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = demo_entry(
+        emulator,
         data=entry_data(
             emulator, access_key_id=NO_SQS_KEY, secret_access_key=NO_SQS_SECRET
         ),
         options={CONF_QUEUE_URL: queue_url},
-        minor_version=3,
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, entry)
     issue_id = f"{ISSUE_QUEUE_UNAVAILABLE}_{entry.entry_id}"
     await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
@@ -201,17 +206,14 @@ async def test_a_revoked_key_starts_reauthentication(
 ) -> None:
     """The listener's key stops working: Home Assistant asks for a new one."""
     emulator.state.access_keys.append(AccessKey("TESTKEYREVOKED", "revoked-secret"))
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = demo_entry(
+        emulator,
         data=entry_data(
             emulator, access_key_id="TESTKEYREVOKED", secret_access_key="revoked-secret"
         ),
         options={CONF_QUEUE_URL: queue_url},
-        minor_version=3,
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, entry)
     emulator.state.access_keys = [
         k for k in emulator.state.access_keys if k.access_key_id != "TESTKEYREVOKED"
     ]
@@ -225,24 +227,14 @@ async def test_options_name_the_missing_queue_permission(
     hass: HomeAssistant, emulator: Emulator, queue_url: str
 ) -> None:
     """The key may send but not read queues: the action is named."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = demo_entry(
+        emulator,
         data=entry_data(
             emulator, access_key_id=NO_SQS_KEY, secret_access_key=NO_SQS_SECRET
         ),
-        minor_version=3,
     )
     entry.add_to_hass(hass)
-    result = await hass.config_entries.options.async_init(entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            "message_type": "transactional",
-            "daily_segment_cap": 0,
-            "key_rotation_days": 90,
-            CONF_QUEUE_URL: queue_url,
-        },
-    )
+    result = await _submit_queue_option(hass, entry, queue_url)
     assert result["errors"] == {CONF_QUEUE_URL: "queue_access_denied"}
     assert result["description_placeholders"] == {"action": "sqs:GetQueueAttributes"}
 
@@ -268,6 +260,21 @@ def _opt_out_issue_id(entry: MockConfigEntry) -> str:
     return entry_issue_id(ISSUE_OPTED_OUT, entry.entry_id, subentry_id)
 
 
+async def _alice_opts_out(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    emulator: Emulator,
+    issue_registry: ir.IssueRegistry,
+    *,
+    keyword: str = "STOP",
+) -> str:
+    """Alice replies ``keyword``; wait for her opt-out issue and return its ID."""
+    issue_id = _opt_out_issue_id(entry)
+    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, keyword)
+    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    return issue_id
+
+
 async def test_stop_from_a_recipient_raises_an_issue_until_start(
     hass: HomeAssistant,
     receiving_entry: MockConfigEntry,
@@ -276,9 +283,9 @@ async def test_stop_from_a_recipient_raises_an_issue_until_start(
 ) -> None:
     """Alice replies STOP: the issue names her; her START clears it."""
     events = async_capture_events(hass, EVENT_MESSAGE_RECEIVED)
-    issue_id = _opt_out_issue_id(receiving_entry)
-    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, "Stop")
-    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    issue_id = await _alice_opts_out(
+        hass, receiving_entry, emulator, issue_registry, keyword="Stop"
+    )
     issue = issue_registry.async_get_issue(DOMAIN, issue_id)
     assert issue.translation_key == ISSUE_OPTED_OUT
     assert issue.translation_placeholders["recipient"] == "Alice"
@@ -313,9 +320,7 @@ async def test_removing_the_recipient_removes_its_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A recipient removed after opting out leaves no issue behind."""
-    issue_id = _opt_out_issue_id(receiving_entry)
-    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, "STOP")
-    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    issue_id = await _alice_opts_out(hass, receiving_entry, emulator, issue_registry)
     (subentry_id,) = receiving_entry.subentries
     hass.config_entries.async_remove_subentry(receiving_entry, subentry_id)
     await hass.async_block_till_done()
@@ -329,9 +334,7 @@ async def test_removing_the_entry_removes_its_issues(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """No repair issue outlives the entry that raised it."""
-    issue_id = _opt_out_issue_id(receiving_entry)
-    await hass.async_add_executor_job(emulator.receive_sms, ALICE, TOLL_FREE, "STOP")
-    await until(lambda: issue_registry.async_get_issue(DOMAIN, issue_id))
+    issue_id = await _alice_opts_out(hass, receiving_entry, emulator, issue_registry)
     await hass.config_entries.async_remove(receiving_entry.entry_id)
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, issue_id) is None

@@ -28,6 +28,8 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import AccessKey, AccountState, Emulator, Role
 
+from .conftest import setup_with_options
+
 NEW_KEY = "TESTKEYROTATED0001"
 NEW_SECRET = "rotated-secret-EXAMPLEKEY"
 OTHER_ACCOUNT_KEY = "TESTKEYOTHERACCOUNT"
@@ -51,13 +53,9 @@ async def _setup(
     hass: HomeAssistant, entry: MockConfigEntry, age_days: int, **options: Any
 ) -> None:
     added = dt_util.utcnow() - timedelta(days=age_days)
-    hass.config_entries.async_update_entry(
-        entry,
-        data={**entry.data, CONF_KEY_ADDED_AT: added.isoformat()},
-        options=options,
-    )
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    data = {**entry.data, CONF_KEY_ADDED_AT: added.isoformat()}
+    hass.config_entries.async_update_entry(entry, data=data)
+    await setup_with_options(hass, entry, **options)
 
 
 async def test_the_reminder_comes_on_day_90(

@@ -31,7 +31,7 @@ from custom_components.aws_eum_x.const import (
 from custom_components.aws_eum_x.sender import EVENT_MESSAGE_SENT
 from eum_emulator import DEMO_SECRET_ACCESS_KEY, AccessKey, AccountState, Emulator
 
-from .conftest import entry_data, send
+from .conftest import entry_data, send, set_up, setup_with_options
 
 US_NUMBER = "+15555550123"
 OPTED_OUT = "+15555550199"
@@ -95,17 +95,11 @@ async def test_access_denied_names_the_action(
     hass: HomeAssistant, emulator: Emulator
 ) -> None:
     """A key without SendTextMessage: the error names sms-voice:SendTextMessage."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(
-            emulator,
-            access_key_id="TESTKEYREADONLY",
-            secret_access_key="read-only-secret",
-        ),
+    data = entry_data(
+        emulator, access_key_id="TESTKEYREADONLY", secret_access_key="read-only-secret"
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    # Minor version 1 (MockConfigEntry's default): setup migrates it first.
+    await set_up(hass, MockConfigEntry(domain=DOMAIN, data=data))
     err = await _error(hass, target=US_NUMBER, message="hi")
     assert err.translation_key == "access_denied"
     assert err.translation_placeholders["action"] == "sms-voice:SendTextMessage"
@@ -168,10 +162,7 @@ async def test_a_bug_is_not_hidden_and_frees_the_cap(
     segment as maybe sent. Mocked: the emulator can only produce AWS
     answers, not a programming error.
     """
-    hass.config_entries.async_update_entry(
-        config_entry, options={CONF_DAILY_SEGMENT_CAP: 5}
-    )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await setup_with_options(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 5})
     runtime = config_entry.runtime_data
     with (
         patch.object(
@@ -305,10 +296,7 @@ async def test_a_rate_above_awss_is_throttled_and_recovered(
     # The real backoff: retries must outlast AWS's bucket refilling, which the
     # shortened test backoff does not guarantee on a loaded machine.
     monkeypatch.setattr(sender, "BACKOFF_BASE", 0.5)
-    hass.config_entries.async_update_entry(
-        config_entry, options={CONF_MPS: {"+447700900123": 40.0}}
-    )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await setup_with_options(hass, config_entry, **{CONF_MPS: {"+447700900123": 40.0}})
     targets = [f"+4477009{index:05d}" for index in range(25)]
     await send(hass, target=targets, message="hi", origination_identity="+447700900123")
     assert len(emulator.outbox) == 25
@@ -325,10 +313,7 @@ async def test_daily_cap_refuses_and_raises_a_repair_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """Over the cap: refused before AWS, with a repair issue; dry runs still go."""
-    hass.config_entries.async_update_entry(
-        config_entry, options={CONF_DAILY_SEGMENT_CAP: 3}
-    )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await setup_with_options(hass, config_entry, **{CONF_DAILY_SEGMENT_CAP: 3})
     await send(hass, target=[US_NUMBER, "+15555550124"], message="hi")
     with pytest.raises(ServiceValidationError) as caught:
         await send(hass, target=[US_NUMBER, "+15555550124"], message="hi")

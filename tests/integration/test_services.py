@@ -18,17 +18,10 @@ from custom_components.aws_eum_x.const import (
 )
 from eum_emulator import Emulator
 
-from .conftest import entry_data
+from .conftest import entry_data, send, set_up, setup_with_options
 
 TOLL_FREE = "+18885550100"
 US_NUMBER = "+15555550123"
-
-
-async def send(hass: HomeAssistant, **data: Any) -> Any:
-    """Call the action and return its response."""
-    return await hass.services.async_call(
-        DOMAIN, "send_message", data, blocking=True, return_response=True
-    )
 
 
 async def test_send_with_every_option(
@@ -74,9 +67,10 @@ async def test_options_are_the_defaults(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """The entry's options fill what the call leaves out."""
-    hass.config_entries.async_update_entry(
+    await setup_with_options(
+        hass,
         config_entry,
-        options={
+        **{
             CONF_ORIGINATION_IDENTITY: TOLL_FREE,
             CONF_MESSAGE_TYPE: "PROMOTIONAL",
             CONF_CONFIGURATION_SET: "home-alerts",
@@ -84,8 +78,6 @@ async def test_options_are_the_defaults(
             CONF_TIME_TO_LIVE: 600,
         },
     )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
     await send(hass, target=US_NUMBER, message="hi", message_type="TRANSACTIONAL")
     assert emulator.outbox[0].parameters == {
         "DestinationPhoneNumber": US_NUMBER,
@@ -222,9 +214,7 @@ async def test_entry_selection(
         title="Second",
         data=entry_data(emulator, region="eu-west-2"),
     )
-    other.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(other.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, other)
     with pytest.raises(ServiceValidationError) as caught:
         await send(hass, target=US_NUMBER, message="hi")
     assert caught.value.translation_placeholders == {"count": "2"}

@@ -3,7 +3,6 @@
 import json
 
 import botocore.session
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
@@ -17,10 +16,8 @@ from custom_components.aws_eum_x.const import (
     CONF_CALL_CRITICAL,
     CONF_CONFIGURATION_SET,
     CONF_DAILY_CALL_MINUTES_CAP,
-    CONF_PHONE_NUMBER,
     CONF_QUEUE_URL,
     DOMAIN,
-    SUBENTRY_RECIPIENT,
 )
 from custom_components.aws_eum_x.receiver import EVENT_CALL_STATUS
 from custom_components.aws_eum_x.voice import (
@@ -31,7 +28,17 @@ from custom_components.aws_eum_x.voice import (
 )
 from eum_emulator import AccountState, Emulator
 
-from .conftest import ALICE, TITLE, TOLL_FREE, UNIQUE_ID, entry_data, until
+from .conftest import (
+    ALICE,
+    TITLE,
+    TOLL_FREE,
+    UNIQUE_ID,
+    demo_entry,
+    recipient,
+    set_up,
+    setup_with_options,
+    until,
+)
 
 UK_LONG_CODE = "+447700900123"  # the demo's SMS-only number
 NO_ANSWER = "+15555550301"
@@ -195,11 +202,7 @@ async def test_the_daily_minute_cap_refuses_calls_that_may_not_fit(
     hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """Cap 2: a two-minute call fits, the next one does not."""
-    hass.config_entries.async_update_entry(
-        config_entry, options={CONF_DAILY_CALL_MINUTES_CAP: 2}
-    )
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await setup_with_options(hass, config_entry, **{CONF_DAILY_CALL_MINUTES_CAP: 2})
     long_message = "a" * 600  # two minutes with the ringing
     await call(hass, target=ALICE, message=long_message)
     with pytest.raises(ServiceValidationError) as caught:
@@ -250,30 +253,16 @@ async def test_a_critical_notification_calls_who_wants_calls(
 ) -> None:
     """data: call: true texts every target and calls those who want calls."""
     bob = "+15555550124"
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = demo_entry(
+        emulator,
         title=TITLE,
         unique_id=UNIQUE_ID,
-        data=entry_data(emulator),
-        minor_version=3,
         subentries_data=[
-            ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: ALICE, CONF_CALL_CRITICAL: True},
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Alice",
-                unique_id=ALICE,
-            ),
-            ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: bob, CONF_CALL_CRITICAL: False},
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Bob",
-                unique_id=bob,
-            ),
+            recipient(ALICE, "Alice", **{CONF_CALL_CRITICAL: True}),
+            recipient(bob, "Bob", **{CONF_CALL_CRITICAL: False}),
         ],
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, entry)
     await hass.services.async_call(
         "notify",
         "aws_sms_123456789012_us_east_1",
@@ -296,15 +285,8 @@ async def test_call_status_events_carry_the_call(
     hass: HomeAssistant, emulator: Emulator, queue_url: str
 ) -> None:
     """Events of calls are aws_eum_x_call_status, never delivery status."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data=entry_data(emulator),
-        options={CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"},
-        minor_version=3,
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    options = {CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"}
+    await set_up(hass, demo_entry(emulator, options=options))
     events = async_capture_events(hass, EVENT_CALL_STATUS)
     response = await call(hass, target=NO_ANSWER, message=LEAK, context={"a": "b"})
     await until(lambda: any(e.data["final"] for e in events))
@@ -342,24 +324,13 @@ async def test_a_critical_alert_without_anyone_to_call_only_texts(
     hass: HomeAssistant, emulator: Emulator
 ) -> None:
     """A recipient who does not want calls is texted, not called."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = demo_entry(
+        emulator,
         title=TITLE,
         unique_id=UNIQUE_ID,
-        data=entry_data(emulator),
-        minor_version=3,
-        subentries_data=[
-            ConfigSubentryData(
-                data={CONF_PHONE_NUMBER: ALICE, CONF_CALL_CRITICAL: False},
-                subentry_type=SUBENTRY_RECIPIENT,
-                title="Alice",
-                unique_id=ALICE,
-            )
-        ],
+        subentries_data=[recipient(ALICE, "Alice", **{CONF_CALL_CRITICAL: False})],
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up(hass, entry)
     await hass.services.async_call(
         "notify",
         "aws_sms_123456789012_us_east_1",
