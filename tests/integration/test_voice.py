@@ -16,7 +16,10 @@ from custom_components.aws_eum_x.const import (
     CONF_CALL_CRITICAL,
     CONF_CONFIGURATION_SET,
     CONF_DAILY_CALL_MINUTES_CAP,
+    CONF_MAX_PRICE,
+    CONF_ORIGINATION_IDENTITY,
     CONF_QUEUE_URL,
+    CONF_TIME_TO_LIVE,
     DOMAIN,
 )
 from custom_components.aws_eum_x.receiver import EVENT_CALL_STATUS
@@ -209,6 +212,58 @@ async def test_the_daily_minute_cap_refuses_calls_that_may_not_fit(
         await call(hass, target=ALICE, message=LEAK)
     assert caught.value.translation_key == "daily_call_cap_reached"
     assert len(calls(emulator)) == 1
+
+
+async def test_the_entrys_text_defaults_do_not_apply_to_calls(
+    hass: HomeAssistant, config_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """An SMS-only default identity, a price per SMS part, a text's lifetime.
+
+    None of them stops or shapes a call: it leaves from a number that can
+    call, with no price limit per minute, and lives 300 s.
+    """
+    await setup_with_options(
+        hass,
+        config_entry,
+        **{
+            CONF_ORIGINATION_IDENTITY: UK_LONG_CODE,
+            CONF_MAX_PRICE: "0.00001",
+            CONF_TIME_TO_LIVE: 3600,
+        },
+    )
+    await call(hass, target=ALICE, message=LEAK)
+    [placed] = calls(emulator)
+    assert placed.origination_identity == TOLL_FREE
+    assert "MaxPricePerMinute" not in placed.parameters
+    assert placed.parameters["TimeToLive"] == 300
+
+
+async def test_a_critical_alert_keeps_the_texts_options_to_the_text(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """``data`` of a critical alert: its context goes with the call too."""
+    await hass.services.async_call(
+        "notify",
+        "aws_sms_123456789012_us_east_1",
+        {
+            "message": LEAK,
+            "target": [ALICE],
+            "data": {
+                "call": True,
+                "max_price": "0.50",
+                "time_to_live": 3600,
+                "context": {"alarm": "leak"},
+            },
+        },
+        blocking=True,
+    )
+    [text] = [m for m in emulator.outbox if m.kind == "text"]
+    assert text.parameters["MaxPrice"] == "0.50"
+    assert text.parameters["TimeToLive"] == 3600
+    [placed] = calls(emulator)
+    assert "MaxPricePerMinute" not in placed.parameters
+    assert placed.parameters["TimeToLive"] == 300
+    assert placed.parameters["Context"] == {"alarm": "leak"}
 
 
 async def test_a_lost_answer_is_never_called_again(
