@@ -113,10 +113,6 @@ class PlannedDelivery:
     # is looked at when the events are published.
     media: MediaFile | None = None
 
-    def event_types(self) -> tuple[str, ...]:
-        """Return the message's event types in the order they are published."""
-        return self.events
-
 
 def epoch_millis(moment: datetime) -> int:
     """Return a time as Unix time in milliseconds, as event records write it."""
@@ -202,11 +198,13 @@ def inbound_payload(
     inbound_message_id: str,
     account_id: str,
     previous_message_id: str | None,
+    keyword: str | None,
 ) -> str:
     """Return the JSON AWS publishes for an SMS sent to a two-way number.
 
-    ``messageKeyword`` is the registered keyword the message matched; a
-    message that matches none carries the account's catch-all keyword,
+    ``messageKeyword`` is the registered keyword the message matched
+    (``keyword``, as keyword_of found it in ``body``); a message that
+    matches none carries the account's catch-all keyword,
     ``KEYWORD_<account ID>``, as AWS's payloads do.
     ``previousPublishedMessageId`` is left out when the sender was never
     sent a message from the number.
@@ -214,7 +212,7 @@ def inbound_payload(
     payload: dict[str, str] = {
         "originationNumber": from_number,
         "destinationNumber": to_number,
-        "messageKeyword": keyword_of(body) or f"KEYWORD_{account_id}",
+        "messageKeyword": keyword or f"KEYWORD_{account_id}",
         "messageBody": body,
         "inboundMessageId": inbound_message_id,
     }

@@ -26,7 +26,6 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 import contextlib
 from dataclasses import dataclass, field, replace
-from functools import cache
 import hashlib
 import io
 import json
@@ -38,7 +37,6 @@ import uuid
 from xml.sax.saxutils import escape
 
 from aiohttp import web
-import botocore.session
 from moto.core.base_backend import BackendDict
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
@@ -53,8 +51,8 @@ from multidict import CIMultiDict
 from .errors import AwsError
 from .faults import apply_fault
 from .media import StoredObject
-from .sigv4 import authenticate
-from .state import action_allowed
+from .sigv4 import authenticate, authorize, signing_regions
+from .validation import is_decimal
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -179,26 +177,6 @@ _APP = DomainDispatcherApplication(create_backend_app)
 
 class PublishError(Exception):
     """A message could not be published to an SNS topic."""
-
-
-@cache
-def signing_regions(service: str) -> frozenset[str]:
-    """Return every region botocore lists for a service, GovCloud included."""
-    session = botocore.session.get_session()
-    regions = set(session.get_available_regions(service))
-    regions.update(session.get_available_regions(service, "aws-us-gov"))
-    return frozenset(regions)
-
-
-def credential_service(authorization: str | None) -> str | None:
-    """Return the service a SigV4 Authorization header is scoped to."""
-    if authorization is None:
-        return None
-    _, found, rest = authorization.partition("Credential=")
-    if not found:
-        return None
-    scope = rest.split(",", 1)[0].strip().split("/")
-    return scope[3] if len(scope) == 5 else None  # noqa: PLR2004 - key/date/region/service/aws4_request
 
 
 def _has_messages(response: web.Response, protocol: str) -> bool:
@@ -429,11 +407,9 @@ class MotoGateway:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._arrival = asyncio.Event()
         self._closing = False
-        # Requests moto answered, for /_emulator/health.
+        # Requests moto answered, for /_emulator/health: one per request
+        # forwarded, however many times a long poll asked moto.
         self.requests = 0
-        signing_regions("sns")
-        signing_regions("sqs")
-        signing_regions("s3")
 
     @property
     def account_id(self) -> str:
@@ -459,11 +435,19 @@ class MotoGateway:
         self._closing = True
         self._notify()
 
-    def close(self) -> None:
-        """Wait for the worker to finish and clear moto's state."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
-            self._executor = None
+    async def close(self) -> None:
+        """Wait for the worker to finish, without blocking the loop.
+
+        Then clear moto's state.
+        """
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            # One worker runs the calls in turn: once this no-op has run, so
+            # has every call before it, and the shutdown only joins an idle
+            # thread. (The loop's default executor would leave a thread of
+            # its own behind when the loop closes.)
+            await asyncio.get_running_loop().run_in_executor(executor, _idle)
+            executor.shutdown(wait=True)
         self._loop = None
         BackendDict.reset()
 
@@ -502,28 +486,21 @@ class MotoGateway:
 
     def _authorize(self, call: _Call, caller: Caller) -> None:
         name = _IAM_ACTIONS.get(call.action, call.action)
-        action = f"{call.service}:{name}"
-        if action_allowed(caller.key.allowed_actions, action):
-            return
-        raise AwsError(
-            "AccessDeniedException",
-            f"User: {caller.arn} is not authorized to perform: {action} on "
-            f"resource: {call.resource(caller)} because no identity-based policy "
-            f"allows the {action} action",
-            status=403,
-        )
+        authorize(caller, f"{call.service}:{name}", call.resource(caller), status=403)
 
     async def _forward(self, call: _Call) -> web.Response:
         if call.service == "sqs" and call.action == "ReceiveMessage":
-            return await self._receive(call)
-        response = await self._run(call)
-        # Anything but a receive may have put a message on a queue.
-        self._notify()
+            response = await self._receive(call)
+        else:
+            response = await self._run(call)
+            # Anything but a receive may have put a message on a queue.
+            self._notify()
+        self.requests += 1
         return response
 
     async def _receive(self, call: _Call) -> web.Response:
         """Answer ReceiveMessage, waiting as long polling does."""
-        wait = self._wait_seconds(call)
+        wait = await self._wait_seconds(call)
         if wait is None:
             # Not a wait SQS accepts: moto says so, without waiting.
             return await self._run(call)
@@ -545,22 +522,22 @@ class MotoGateway:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(arrival.wait(), min(remaining, RECHECK_SECONDS))
 
-    def _wait_seconds(self, call: _Call) -> int | None:
+    async def _wait_seconds(self, call: _Call) -> int | None:
         """Return how long a ReceiveMessage may wait; None if SQS refuses it."""
         value = call.params.get("WaitTimeSeconds")
         if value is None:
-            return self._queue_wait(call)
-        if isinstance(value, str) and value.isascii() and value.isdigit():
+            # The queue's own wait: moto's backends are the worker's to read.
+            return await self._in_worker(
+                _queue_wait,
+                self.account_id,
+                call.region,
+                str(call.params.get("QueueUrl", "")),
+            )
+        if isinstance(value, str) and is_decimal(value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             return None
         return value if 0 <= value <= MAX_WAIT_SECONDS else None
-
-    def _queue_wait(self, call: _Call) -> int:
-        """Return the queue's ReceiveMessageWaitTimeSeconds (0 if no queue)."""
-        name = str(call.params.get("QueueUrl", "")).rsplit("/", 1)[-1]
-        queue = sqs_backends[self.account_id][call.region].queues.get(name)
-        return int(getattr(queue, "receive_message_wait_time_seconds", 0))
 
     async def _run(self, call: _Call) -> web.Response:
         """Let moto answer in the worker thread."""
@@ -574,7 +551,6 @@ class MotoGateway:
                 f"The emulated service failed: {type(err).__name__}",
                 status=500,
             ) from err
-        self.requests += 1
         kept = CIMultiDict(
             (name, value)
             for name, value in headers
@@ -604,12 +580,19 @@ class MotoGateway:
     # -- the emulator's own publishing -----------------------------------------
 
     def topic_exists(self, topic_arn: str) -> bool:
-        """Return whether moto has this SNS topic (in the ARN's region)."""
+        """Return whether moto has this SNS topic (in the ARN's region).
+
+        Safe to call from any thread: it only reads, with ``get``, so it
+        never creates a moto backend (indexing a BackendDict would, and
+        that is the worker's to do).
+        """
         try:
-            _, _, _, region, account, _ = topic_arn.split(":", 5)
-            return topic_arn in sns_backends[account][region].topics
-        except ValueError, KeyError:
+            account, region = _topic_location(topic_arn)
+        except ValueError:
             return False
+        regions = sns_backends.get(account)
+        backend = None if regions is None else regions.get(region)
+        return backend is not None and topic_arn in backend.topics
 
     async def stored_object(
         self, bucket: str, key: str, region: str
@@ -640,6 +623,10 @@ class MotoGateway:
         return message_id
 
 
+def _idle() -> None:
+    """Do nothing, in the worker: see MotoGateway.close."""
+
+
 def _call_moto(environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
     """Run moto's WSGI application on one request (in the worker thread)."""
     answer: dict[str, Any] = {}
@@ -661,10 +648,26 @@ def _call_moto(environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], byt
     return answer["status"], answer["headers"], body
 
 
+def _topic_location(topic_arn: str) -> tuple[str, str]:
+    """Return an SNS topic ARN's account and region; ValueError if not an ARN."""
+    _, _, _, region, account, _ = topic_arn.split(":", 5)
+    return account, region
+
+
+def _queue_wait(account_id: str, region: str, queue_url: str) -> int:
+    """Return a queue's ReceiveMessageWaitTimeSeconds, 0 if there is no queue.
+
+    In the worker thread: looking the backend up may create it.
+    """
+    name = queue_url.rsplit("/", 1)[-1]
+    queue = sqs_backends[account_id][region].queues.get(name)
+    return int(getattr(queue, "receive_message_wait_time_seconds", 0))
+
+
 def _publish(topic_arn: str, message: str) -> str:
     """Publish to a topic in moto's backend (in the worker thread)."""
     try:
-        _, _, _, region, account, _ = topic_arn.split(":", 5)
+        account, region = _topic_location(topic_arn)
         backend = sns_backends[account][region]
         if topic_arn not in backend.topics:
             raise PublishError(f"SNS topic {topic_arn} does not exist")

@@ -70,7 +70,7 @@ class Messaging:
         task.add_done_callback(self._tasks.discard)
 
     async def _deliver(self, plan: PlannedDelivery) -> None:
-        events = plan.event_types()
+        events = plan.events
         if plan.media is not None:
             media = plan.media
             try:

@@ -26,12 +26,12 @@ from aiohttp import web
 from . import sts
 from .errors import AwsError, InboundError
 from .faults import Fault, FaultQueue, apply_fault
-from .gateway import MOTO_SERVICES, MotoGateway, credential_service
+from .gateway import MOTO_SERVICES, MotoGateway
 from .messaging import Messaging
 from .receiving import provision_receiving
-from .service import SIGNING_NAME, OutboxMessage, SmsVoiceService, service_regions
+from .service import SERVICE_NAME, SIGNING_NAME, OutboxMessage, SmsVoiceService
 from .sessions import DEFAULT_DURATION_SECONDS, active_sessions, issue_session
-from .sigv4 import Caller, authenticate
+from .sigv4 import Caller, authenticate, credential_service, signing_regions
 from .state import AccountState, Role
 
 if TYPE_CHECKING:
@@ -60,7 +60,8 @@ def _json_response(status: int, body: dict[str, Any], request_id: str) -> web.Re
 
 
 async def _authenticate(request: web.Request, body: bytes, service: str) -> Caller:
-    regions = service_regions() if service == SIGNING_NAME else sts.sts_regions()
+    # botocore's name of each service the JSON and Query paths serve.
+    service_name = SERVICE_NAME if service == SIGNING_NAME else sts.SIGNING_NAME
     return authenticate(
         request.app[_SERVICE_KEY].state,
         method=request.method,
@@ -68,7 +69,7 @@ async def _authenticate(request: web.Request, body: bytes, service: str) -> Call
         headers=request.headers,
         body=body,
         service=service,
-        valid_regions=regions,
+        valid_regions=signing_regions(service_name),
     )
 
 
@@ -317,7 +318,7 @@ async def _stop_publishing(app: web.Application) -> None:
 
 
 async def _close_gateway(app: web.Application) -> None:
-    app[_GATEWAY_KEY].close()
+    await app[_GATEWAY_KEY].close()
 
 
 def create_app(
@@ -328,6 +329,9 @@ def create_app(
 ) -> web.Application:
     """Build the aiohttp application for one emulated account."""
     gateway = gateway or MotoGateway(service, faults)
+    # UpdatePhoneNumber, UpdatePool and inbound SMS check two-way topics
+    # in the moto this app serves.
+    service.topic_exists = gateway.topic_exists
     app = web.Application(client_max_size=16 * 1024 * 1024)
     app[_SERVICE_KEY] = service
     app[_FAULTS_KEY] = faults
@@ -363,12 +367,11 @@ class Emulator:
         # Load botocore's region lists now, not on the first request: in a
         # test or benchmark the emulator shares the process (and the GIL)
         # with the client it serves, and must not stall it.
-        service_regions()
-        sts.sts_regions()
+        for service_name in (SERVICE_NAME, sts.SIGNING_NAME, *sorted(MOTO_SERVICES)):
+            signing_regions(service_name)
         self.faults = FaultQueue()
         self.gateway = MotoGateway(self.service, self.faults)
         self.messaging = Messaging(self.service, self.gateway)
-        self.service.topic_exists = self.gateway.topic_exists
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None

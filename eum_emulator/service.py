@@ -30,6 +30,7 @@ from .delivery import (
 from .errors import AwsError, InboundError, validation_error
 from .media import MediaFile, mms_allowed
 from .segments import count_segments
+from .sigv4 import authorize
 from .simulator import (
     CALL_EVENTS,
     PENDING_EVENT,
@@ -108,15 +109,6 @@ def service_model() -> ServiceModel:
     """Load botocore's model of the service once per process."""
     session = botocore.session.get_session()
     return session.get_service_model(SERVICE_NAME)
-
-
-@cache
-def service_regions() -> frozenset[str]:
-    """Return every region botocore lists for the service, GovCloud included."""
-    session = botocore.session.get_session()
-    regions = set(session.get_available_regions(SERVICE_NAME))
-    regions.update(session.get_available_regions(SERVICE_NAME, "aws-us-gov"))
-    return frozenset(regions)
 
 
 @dataclass(frozen=True)
@@ -312,8 +304,9 @@ class SmsVoiceService:
         # Told of every accepted message that has events to publish; the
         # server publishes them (after the answer, from its own loop).
         self.delivery_listener: Callable[[PlannedDelivery], None] | None = None
-        # Answers whether an SNS topic exists, for UpdatePhoneNumber's check
-        # of a two-way channel; None: every topic exists.
+        # Answers whether an SNS topic exists, for UpdatePhoneNumber's and
+        # UpdatePool's check of a two-way channel and for inbound SMS; set by
+        # create_app to its gateway's. None: every topic exists.
         self.topic_exists: Callable[[str], bool] | None = None
         self._clock = clock
         self._buckets: dict[tuple[str, bool], TokenBucket] = {}
@@ -367,25 +360,10 @@ class SmsVoiceService:
             return handler(params, caller)
 
     def _authorize(self, operation: str, caller: Caller) -> None:
-        action = f"{SIGNING_NAME}:{operation}"
-        resource = f"arn:aws:{SIGNING_NAME}:{caller.region}:{caller.account_id}:*"
-        regions = caller.key.allowed_regions
-        if regions is not None and caller.region not in regions:
-            # An explicit Deny wins over any Allow, and IAM says it was one.
-            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html
-            raise AwsError(
-                "AccessDeniedException",
-                f"User: {caller.arn} is not authorized to perform: {action} on "
-                f"resource: {resource} with an explicit deny in an identity-based "
-                "policy",
-            )
-        if action_allowed(caller.key.allowed_actions, action):
-            return
-        raise AwsError(
-            "AccessDeniedException",
-            f"User: {caller.arn} is not authorized to perform: {action} on "
-            f"resource: {resource} because no identity-based policy allows the "
-            f"{action} action",
+        authorize(
+            caller,
+            f"{SIGNING_NAME}:{operation}",
+            f"arn:aws:{SIGNING_NAME}:{caller.region}:{caller.account_id}:*",
         )
 
     # -- ARNs -----------------------------------------------------------------
@@ -409,12 +387,7 @@ class SmsVoiceService:
         for ref in wanted:
             item = find(ref)
             if item is None:
-                raise AwsError(
-                    "ResourceNotFoundException",
-                    f"Resource {ref} of type {resource_type} was not found.",
-                    ResourceType=resource_type,
-                    ResourceId=ref,
-                )
+                raise _not_found(resource_type, ref)
             selected.append(item)
         return selected
 
@@ -689,12 +662,7 @@ class SmsVoiceService:
                 if ref.startswith(("+", "phone-")) or ":phone-number/" in ref
                 else "sender-id"
             )
-            raise AwsError(
-                "ResourceNotFoundException",
-                f"Resource {ref} of type {resource_type} was not found.",
-                ResourceType=resource_type,
-                ResourceId=ref,
-            )
+            raise _not_found(resource_type, ref)
         self._check_origin(candidate, country, capability)
         return candidate, _origin_key(candidate)
 
@@ -1264,13 +1232,19 @@ class SmsVoiceService:
         target: PhoneNumber | Pool,
         params: Params,
         two_way: tuple[bool, str | None],
+        opt_out_list: str | None,
     ) -> None:
+        """Apply an update's settings to a number or pool.
+
+        ``opt_out_list`` is the list _check_opt_out_list resolved, once per
+        update; None leaves it unchanged.
+        """
         target.two_way_enabled, target.two_way_channel_arn = two_way
         if "TwoWayChannelRole" in params:
             target.two_way_channel_role = params["TwoWayChannelRole"]
         if "SelfManagedOptOutsEnabled" in params:
             target.self_managed_opt_outs_enabled = params["SelfManagedOptOutsEnabled"]
-        if (opt_out_list := self._check_opt_out_list(params)) is not None:
+        if opt_out_list is not None:
             target.opt_out_list_name = opt_out_list
         if "DeletionProtectionEnabled" in params:
             target.deletion_protection_enabled = params["DeletionProtectionEnabled"]
@@ -1294,8 +1268,8 @@ class SmsVoiceService:
                 ResourceId=number.phone_number_id,
             )
         two_way = self._check_two_way(params, number)
-        self._check_opt_out_list(params)
-        self._apply_number_settings(number, params, two_way)
+        opt_out_list = self._check_opt_out_list(params)
+        self._apply_number_settings(number, params, two_way, opt_out_list)
         if "InternationalSendingEnabled" in params:
             number.international_sending_enabled = params["InternationalSendingEnabled"]
         return self.phone_number_info(number, caller)
@@ -1311,8 +1285,8 @@ class SmsVoiceService:
         if pool is None:
             raise _not_found("pool", params["PoolId"])
         two_way = self._check_two_way(params, pool)
-        self._check_opt_out_list(params)
-        self._apply_number_settings(pool, params, two_way)
+        opt_out_list = self._check_opt_out_list(params)
+        self._apply_number_settings(pool, params, two_way, opt_out_list)
         if "SharedRoutesEnabled" in params:
             pool.shared_routes_enabled = params["SharedRoutesEnabled"]
         shared: Params = {
@@ -1320,12 +1294,13 @@ class SmsVoiceService:
             for key in ("TwoWayChannelRole", "SelfManagedOptOutsEnabled")
             if key in params
         }
-        if "OptOutListName" in params:
-            shared["OptOutListName"] = pool.opt_out_list_name
         for member in pool.members:
             if (number := self.state.find_phone_number(member)) is not None:
                 self._apply_number_settings(
-                    number, shared, (pool.two_way_enabled, pool.two_way_channel_arn)
+                    number,
+                    shared,
+                    (pool.two_way_enabled, pool.two_way_channel_arn),
+                    opt_out_list,
                 )
         return self.pool_info(pool, caller)
 
@@ -1495,7 +1470,8 @@ class SmsVoiceService:
 
         Raises:
             InboundError: The number is not the account's, has no two-way
-                channel, or the message is not one a phone could send.
+                channel, its topic does not exist (as ``topic_exists``
+                says), or the message is not one a phone could send.
         """
         if not isinstance(from_number, str) or not _E164_RE.fullmatch(from_number):
             raise InboundError(
@@ -1522,6 +1498,12 @@ class SmsVoiceService:
                 raise InboundError(
                     "TWO_WAY_CHANNEL_NOT_PRESENT",
                     f"{number.phone_number} has no SNS topic as its two-way channel",
+                )
+            # Before the opt-out: a message that cannot be published changes
+            # nothing (Messaging.receive still refuses a topic deleted since).
+            if self.topic_exists is not None and not self.topic_exists(channel):
+                raise InboundError(
+                    "TWO_WAY_TOPIC_NOT_PRESENT", f"SNS topic {channel} does not exist"
                 )
             keyword = keyword_of(body)
             if not number.self_managed_opt_outs_enabled:
@@ -1552,6 +1534,7 @@ class SmsVoiceService:
                     inbound_message_id=inbound_id,
                     account_id=self.state.account_id,
                     previous_message_id=previous,
+                    keyword=keyword,
                 ),
             )
 

@@ -7,6 +7,7 @@ correctly passes and anything else fails with the error AWS returns.
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 import hmac
 import re
 from typing import TYPE_CHECKING
@@ -14,22 +15,28 @@ from typing import TYPE_CHECKING
 from botocore.auth import S3SigV4Auth, SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+import botocore.session
 
 from .errors import AwsError
-from .state import role_id
+from .state import action_allowed, role_id
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from .state import AccessKey, AccountState
 
+# The credential scope: key/date/region/service/aws4_request.
+_CREDENTIAL = (
+    r"Credential=(?P<key>[^/\s,]+)/(?P<date>\d{8})/(?P<region>[^/\s,]+)/"
+    r"(?P<service>[^/\s,]+)/aws4_request"
+)
 _AUTH_RE = re.compile(
     r"AWS4-HMAC-SHA256\s+"
-    r"Credential=(?P<key>[^/\s,]+)/(?P<date>\d{8})/(?P<region>[^/\s,]+)/"
-    r"(?P<service>[^/\s,]+)/aws4_request,\s*"
+    rf"{_CREDENTIAL},\s*"
     r"SignedHeaders=(?P<signed>[a-z0-9;_.-]+),\s*"
     r"Signature=(?P<signature>[0-9a-f]{64})$"
 )
+_CREDENTIAL_RE = re.compile(rf"{_CREDENTIAL}(?=[\s,]|$)")
 _AMZ_DATE = "%Y%m%dT%H%M%SZ"
 
 INVALID_TOKEN = "The security token included in the request is invalid."  # noqa: S105
@@ -38,6 +45,27 @@ SIGNATURE_MISMATCH = (
     "provided. Check your AWS Secret Access Key and signing method. Consult "
     "the service documentation for details."
 )
+
+
+@cache
+def signing_regions(service_name: str) -> frozenset[str]:
+    """Return every region botocore lists for a service, GovCloud included.
+
+    ``service_name`` is botocore's name of the service (as
+    ``pinpoint-sms-voice-v2``, ``sts`` or ``sqs``).
+    """
+    session = botocore.session.get_session()
+    regions = set(session.get_available_regions(service_name))
+    regions.update(session.get_available_regions(service_name, "aws-us-gov"))
+    return frozenset(regions)
+
+
+def credential_service(authorization: str | None) -> str | None:
+    """Return the service a SigV4 Authorization header is scoped to."""
+    if authorization is None:
+        return None
+    match = _CREDENTIAL_RE.search(authorization)
+    return None if match is None else match["service"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +94,35 @@ class Caller:
         if self.key.role_arn is not None:
             return f"{role_id(self.key.role_arn)}:{self.key.role_session_name}"
         return f"AIDA{self.key.access_key_id[4:]}"
+
+
+def authorize(caller: Caller, action: str, resource: str, *, status: int = 400) -> None:
+    """Raise AccessDeniedException, in IAM's words, unless the caller may act.
+
+    A region outside the key's ``allowed_regions`` is an explicit Deny on
+    aws:RequestedRegion, which wins over any Allow; then the key's
+    ``allowed_actions`` must allow ``action`` (as ``sqs:SendMessage``).
+    ``resource`` is the ARN the refusal names.
+    """
+    regions = caller.key.allowed_regions
+    if regions is not None and caller.region not in regions:
+        # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html
+        raise AwsError(
+            "AccessDeniedException",
+            f"User: {caller.arn} is not authorized to perform: {action} on "
+            f"resource: {resource} with an explicit deny in an identity-based "
+            "policy",
+            status=status,
+        )
+    if action_allowed(caller.key.allowed_actions, action):
+        return
+    raise AwsError(
+        "AccessDeniedException",
+        f"User: {caller.arn} is not authorized to perform: {action} on "
+        f"resource: {resource} because no identity-based policy allows the "
+        f"{action} action",
+        status=status,
+    )
 
 
 def _same_token(expected: str | None, given: str | None) -> bool:

@@ -15,9 +15,8 @@ import botocore.session
 
 from .errors import AwsError
 from .sessions import DEFAULT_DURATION_SECONDS, issue_session
-from .sigv4 import Caller
-from .state import action_allowed
-from .validation import constraint_problems
+from .sigv4 import Caller, authorize
+from .validation import constraint_problems, is_decimal
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -55,15 +54,6 @@ def _assume_role_input() -> StructureShape:
     return shape
 
 
-@cache
-def sts_regions() -> frozenset[str]:
-    """Return the regions botocore lists for STS, GovCloud included."""
-    session = botocore.session.get_session()
-    regions = set(session.get_available_regions("sts"))
-    regions.update(session.get_available_regions("sts", "aws-us-gov"))
-    return frozenset(regions)
-
-
 def get_caller_identity(caller: Caller, request_id: str) -> str:
     """Return the GetCallerIdentity response document."""
     return (
@@ -82,11 +72,6 @@ def _validation_error(message: str) -> AwsError:
     return AwsError("ValidationError", message)
 
 
-def _is_decimal(value: str) -> bool:
-    # str.isdigit alone accepts digits int() refuses, such as superscripts.
-    return value.isascii() and value.isdigit()
-
-
 def _modelled_params(form: dict[str, str]) -> dict[str, Any]:
     """Return the form's top-level members, integers as integers.
 
@@ -100,7 +85,7 @@ def _modelled_params(form: dict[str, str]) -> dict[str, Any]:
         if value is None:
             continue
         is_integer = member.type_name == "integer"
-        params[name] = int(value) if is_integer and _is_decimal(value) else value
+        params[name] = int(value) if is_integer and is_decimal(value) else value
     return params
 
 
@@ -184,10 +169,14 @@ def assume_role(
         f"resource: {role_arn}",
         status=HTTPStatus.FORBIDDEN,
     )
+    try:
+        # The key's own policy: its region deny, then its allowed actions.
+        authorize(caller, "sts:AssumeRole", role_arn)
+    except AwsError:
+        raise denied from None
     role = state.find_role(role_arn)
     if (
-        not action_allowed(caller.key.allowed_actions, "sts:AssumeRole")
-        or role is None
+        role is None
         or not _trusts(role, caller)
         or not _external_id_matches(role, params.get("ExternalId"))
     ):

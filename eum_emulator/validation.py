@@ -21,6 +21,14 @@ def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def is_decimal(value: str) -> bool:
+    """Return whether text is a plain decimal integer (as forms send numbers).
+
+    str.isdigit alone accepts digits int() refuses, such as superscripts.
+    """
+    return value.isascii() and value.isdigit()
+
+
 def _camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 

@@ -382,6 +382,27 @@ async def test_the_roles_allowed_actions_apply(aws_client, emulator) -> None:
     assert error["Error"]["Message"] == _denied(assumed, HOP_ARN)
 
 
+async def test_a_region_restriction_denies_assume_role(aws_client, emulator) -> None:
+    """A key limited to eu-west-1 may assume a role there, not elsewhere."""
+    secret = "euonlysecretEXAMPLEKEYeuonlysecretEXAMPLE"
+    with emulator.lock:
+        emulator.state.access_keys.append(
+            AccessKey("TESTKEYEUONLY", secret, allowed_regions=["eu-west-1"])
+        )
+    key = {"access_key_id": "TESTKEYEUONLY", "secret_access_key": secret}
+    europe = await aws_client("sts", region="eu-west-1", **key)
+    assert (await europe.assume_role(RoleArn=HOP_ARN, RoleSessionName="eu"))[
+        "Credentials"
+    ]
+    america = await aws_client("sts", region="us-east-1", **key)
+    error = await _error(america.assume_role(RoleArn=HOP_ARN, RoleSessionName="us"))
+    assert error["Error"]["Code"] == "AccessDenied"
+    assert error["Error"]["Message"] == _denied(
+        "arn:aws:iam::123456789012:user/home-assistant", HOP_ARN
+    )
+    assert emulator.temporary_keys() == 1
+
+
 async def test_role_chaining(aws_client) -> None:
     """A session may assume a role that trusts its role, for an hour at most."""
     sts = await aws_client("sts")

@@ -8,8 +8,8 @@ from botocore.exceptions import ClientError
 import pytest
 
 from eum_emulator import DEMO_ACCESS_KEY_ID, AccessKey, AccountState, Emulator
-from eum_emulator.service import service_regions
-from eum_emulator.sigv4 import authenticate
+from eum_emulator.service import SERVICE_NAME
+from eum_emulator.sigv4 import authenticate, signing_regions
 
 TEMP_KEY = "TESTTEMPKEY"
 TEMP_SECRET = "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"
@@ -79,7 +79,7 @@ async def test_region_outside_the_service_is_rejected(aws_client) -> None:
 
 async def test_every_region_botocore_lists_is_accepted(aws_client) -> None:
     """GovCloud included: the emulator serves any region of the service."""
-    assert {"us-east-1", "eu-west-2", "us-gov-west-1"} <= service_regions()
+    assert {"us-east-1", "eu-west-2", "us-gov-west-1"} <= signing_regions(SERVICE_NAME)
     client = await aws_client(region="us-gov-west-1")
     result = await client.describe_account_attributes()
     assert result["AccountAttributes"][0]["Value"] == "PRODUCTION"

@@ -5,11 +5,16 @@ import pytest
 
 from eum_emulator import (
     AccountState,
+    AwsError,
     ConfigurationSet,
     EventDestination,
     PhoneNumber,
+    SmsVoiceService,
     StateError,
+    create_app,
 )
+from eum_emulator.faults import FaultQueue
+from eum_emulator.sigv4 import Caller
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:aws-eum-x-events"
 LOG_GROUP = {
@@ -295,6 +300,27 @@ async def test_update_phone_number_refusals(aws_client, params, code, reason) ->
     error = await _error(sms.update_phone_number(PhoneNumberId=gb_id, **params))
     assert error["Error"]["Code"] == code
     assert error.get("Reason") == reason
+
+
+def test_create_app_wires_the_topic_check() -> None:
+    """An app built with its own gateway checks two-way topics in its moto."""
+    state = AccountState()
+    service = SmsVoiceService(state)
+    create_app(service, FaultQueue())
+    assert service.topic_exists is not None
+    number = next(n for n in state.phone_numbers if n.phone_number == GB_NUMBER)
+    caller = Caller(
+        key=state.access_keys[0], region="us-east-1", account_id=state.account_id
+    )
+    missing = "arn:aws:sns:us-east-1:123456789012:missing"
+    with pytest.raises(AwsError) as caught:
+        service.call(
+            "UpdatePhoneNumber",
+            {"PhoneNumberId": number.phone_number_id, "TwoWayChannelArn": missing},
+            caller,
+        )
+    assert caught.value.fields["Reason"] == "TWO_WAY_TOPIC_NOT_PRESENT"
+    assert number.two_way_channel_arn != missing
 
 
 async def test_pooled_number_is_updated_through_its_pool(aws_client) -> None:

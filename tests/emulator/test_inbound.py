@@ -154,6 +154,19 @@ async def test_self_managed_opt_outs_are_left_alone(
     assert emulator.state.opted_out == []
 
 
+async def test_stop_to_a_missing_topic_changes_nothing(
+    aws_client, emulator, receiving
+) -> None:
+    """An inbound STOP that cannot be published opts nobody out."""
+    sns = await aws_client("sns")
+    await sns.delete_topic(TopicArn=receiving["TopicArn"])
+    with pytest.raises(InboundError) as caught:
+        await _receive(emulator, CUSTOMER, TOLL_FREE, "STOP")
+    assert caught.value.reason == "TWO_WAY_TOPIC_NOT_PRESENT"
+    assert emulator.state.opted_out == []
+    assert emulator.messaging.inbound_messages == 0
+
+
 async def test_numbers_that_cannot_receive(aws_client, emulator, receiving) -> None:
     """Unknown numbers, two-way off, no topic: refused, in Python and HTTP."""
     with pytest.raises(InboundError) as caught:

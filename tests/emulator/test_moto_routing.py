@@ -14,6 +14,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+from moto.sns.models import sns_backends
 import pytest
 
 from eum_emulator import (
@@ -23,7 +24,8 @@ from eum_emulator import (
     AccountState,
     Emulator,
 )
-from eum_emulator.gateway import _s3_action, credential_service
+from eum_emulator.gateway import _s3_action
+from eum_emulator.sigv4 import credential_service
 
 NO_RETRIES = AioConfig(retries={"total_max_attempts": 1})
 READER_KEY = "TESTKEYQUEUEREADER"
@@ -251,6 +253,52 @@ async def test_allowed_actions_are_enforced(aws_client, emulator) -> None:
     assert "arn:aws:s3:::*" in error["Error"]["Message"]
 
 
+async def test_a_region_restriction_is_an_explicit_deny(aws_client, emulator) -> None:
+    """A key limited to us-east-1 may not use SQS or SNS in us-west-2."""
+    with emulator.lock:
+        emulator.state.access_keys.append(
+            AccessKey(
+                "TESTKEYUSEASTONLY",
+                "useastonlyEXAMPLEKEYuseastonlyEXAMPLEKEY",
+                user_name="us-east-only",
+                allowed_regions=["us-east-1"],
+            )
+        )
+    key = {
+        "access_key_id": "TESTKEYUSEASTONLY",
+        "secret_access_key": "useastonlyEXAMPLEKEYuseastonlyEXAMPLEKEY",
+    }
+    east = await aws_client("sqs", region="us-east-1", **key)
+    assert "QueueUrls" not in await east.list_queues()
+    before = (await _health(emulator))["moto_requests"]
+
+    west = await aws_client("sqs", region="us-west-2", **key)
+    error = await _error(west.list_queues())
+    assert error["Error"]["Code"] == "AccessDenied"
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 403
+    assert error["Error"]["Message"] == (
+        "User: arn:aws:iam::123456789012:user/us-east-only is not authorized to "
+        "perform: sqs:ListQueues on resource: arn:aws:sqs:us-west-2:123456789012:* "
+        "with an explicit deny in an identity-based policy"
+    )
+    sns = await aws_client("sns", region="us-west-2", **key)
+    error = await _error(sns.list_topics())
+    assert error["Error"]["Code"] == "AuthorizationError"
+    assert error["Error"]["Message"].endswith(
+        "with an explicit deny in an identity-based policy"
+    )
+    # Refused at the front door: moto never saw them.
+    assert (await _health(emulator))["moto_requests"] == before
+
+
+async def test_topic_exists_creates_no_backend(emulator) -> None:
+    """Asking about a topic (from the loop's thread) leaves moto's backends be."""
+    arn = "arn:aws:sns:us-east-1:999999999999:nowhere"
+    assert not emulator.gateway.topic_exists(arn)
+    assert not emulator.gateway.topic_exists("not an ARN")
+    assert "999999999999" not in sns_backends
+
+
 @pytest.mark.parametrize(
     ("method", "path", "action"),
     [
@@ -413,6 +461,16 @@ async def test_long_poll_without_messages_waits_its_time(aws_client, emulator) -
     started = time.monotonic()
     await sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=0)
     assert time.monotonic() - started < 0.9
+
+
+async def test_a_long_poll_counts_as_one_request(aws_client, emulator) -> None:
+    """A long poll asks moto again and again; the health counts it once."""
+    sqs = await aws_client("sqs")
+    queue_url = (await sqs.create_queue(QueueName="quiet"))["QueueUrl"]
+    before = (await _health(emulator))["moto_requests"]
+    answer = await sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=2)
+    assert "Messages" not in answer
+    assert (await _health(emulator))["moto_requests"] == before + 1
 
 
 async def test_invalid_wait_is_moto_s_to_refuse(emulator) -> None:
