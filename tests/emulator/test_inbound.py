@@ -167,6 +167,22 @@ async def test_stop_to_a_missing_topic_changes_nothing(
     assert emulator.messaging.inbound_messages == 0
 
 
+async def test_a_topic_deleted_after_the_check_is_still_refused(
+    aws_client, emulator, receiving, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The topic goes between the service's check and the publish: refused.
+
+    The check is made to pass, as if the topic were deleted just after it.
+    """
+    sns = await aws_client("sns")
+    await sns.delete_topic(TopicArn=receiving["TopicArn"])
+    monkeypatch.setattr(emulator.service, "topic_exists", lambda _arn: True)
+    with pytest.raises(InboundError) as caught:
+        await _receive(emulator, CUSTOMER, TOLL_FREE, "hi")
+    assert caught.value.reason == "TWO_WAY_TOPIC_NOT_PRESENT"
+    assert emulator.messaging.inbound_messages == 0
+
+
 async def test_numbers_that_cannot_receive(aws_client, emulator, receiving) -> None:
     """Unknown numbers, two-way off, no topic: refused, in Python and HTTP."""
     with pytest.raises(InboundError) as caught:
