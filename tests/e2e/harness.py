@@ -158,6 +158,23 @@ class RealHass:
         )
         self.token = tokens["access_token"]
 
+    def wait_for_service(self, domain: str, service: str, timeout: float = 30) -> None:
+        """Return once the action is registered.
+
+        A legacy notify service is registered after the entry's entities, by
+        notify's discovery: an entity being up does not mean it exists yet.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            services = self.request("GET", "/api/services")
+            if any(
+                item["domain"] == domain and service in item["services"]
+                for item in services
+            ):
+                return
+            time.sleep(0.2)
+        raise TimeoutError(f"{domain}.{service} did not come:\n{self.log[-3000:]}")
+
     def wait_for_state(self, entity_id: str, timeout: float = 60) -> dict[str, Any]:
         """Return the entity's state once it exists and is available."""
         deadline = time.monotonic() + timeout

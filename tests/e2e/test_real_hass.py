@@ -77,6 +77,7 @@ def test_set_up_and_send_through_the_rest_api(
     assert result["type"] == "create_entry", result
     assert real_hass.wait_for_state(PHONE_NUMBERS)["state"] == "2"
 
+    real_hass.wait_for_service("notify", NOTIFY_SERVICE)
     real_hass.request(
         "POST",
         f"/api/services/notify/{NOTIFY_SERVICE}",
