@@ -5,6 +5,7 @@ from pathlib import Path
 import re
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).parents[1]
@@ -59,9 +60,31 @@ def test_manifest_keys_order_and_values() -> None:
     assert MANIFEST["domain"] == INTEGRATION.name
     assert MANIFEST["integration_type"] == "service"
     assert MANIFEST["iot_class"] == "cloud_polling"
-    assert "aiobotocore==3.7.0" in MANIFEST["requirements"]
-    assert all("==" in requirement for requirement in MANIFEST["requirements"])
     assert (INTEGRATION / "config_flow.py").exists()
+
+
+def test_requirements_are_ranges_from_what_is_tested() -> None:
+    """Each requirement accepts newer releases, from the one the tests pin.
+
+    Home Assistant pins botocore (and with it aiobotocore) for its own AWS
+    integrations: an exact pin here would become uninstallable, and the
+    integration fail to load, on the release that bumps it. No upper bound:
+    Home Assistant's constraints pick the version.
+    """
+    from packaging.requirements import Requirement  # noqa: PLC0415
+
+    tested = {
+        Requirement(line).name: Requirement(line).specifier
+        for line in (ROOT / "requirements_test.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    for line in MANIFEST["requirements"]:
+        requirement = Requirement(line)
+        (specifier,) = requirement.specifier
+        assert specifier.operator == ">=", line
+        if requirement.name in tested:
+            (pin,) = tested[requirement.name]
+            assert (pin.operator, pin.version) == ("==", specifier.version), line
 
 
 def test_hacs_json() -> None:
@@ -256,3 +279,54 @@ def test_the_development_config_has_no_http_yaml() -> None:
     loaded = yaml.safe_load(config)
     assert "http" not in loaded
     assert {"frontend", "config", "api"} <= set(loaded)
+
+
+def test_no_string_has_html() -> None:
+    """Every translation string passes hassfest's rule: no markup.
+
+    The frontend renders translations with formatjs, which reads a tag as a
+    placeholder: "<speak>" showed "[formatjs Error: MISSING_VALUE]" in the
+    Actions tool and the error banner.
+    """
+    from homeassistant.helpers import config_validation as cv  # noqa: PLC0415
+    import probatio  # noqa: PLC0415
+
+    files = [
+        INTEGRATION / "strings.json",
+        *sorted(INTEGRATION.glob("translations/*.json")),
+    ]
+    offending = []
+    for path in files:
+        for key, text in _strings(json.loads(path.read_text(encoding="utf-8"))):
+            try:
+                cv.string_with_no_html(text)
+            except probatio.Invalid:
+                offending.append(f"{path.name}{key}: {text}")
+    assert offending == []
+    # The rule itself, as hassfest applies it: a tag fails, a comparison not.
+    with pytest.raises(probatio.Invalid):
+        cv.string_with_no_html("in <speak>…</speak>")
+    assert cv.string_with_no_html("1 < 2 and 3 > 2")
+
+
+def test_validation_workflow_runs_hassfest_and_hacs() -> None:
+    """The workflow HACS integrations ship: hassfest and HACS's action."""
+    workflow = yaml.safe_load(
+        (ROOT / ".github" / "workflows" / "validate.yaml").read_text(encoding="utf-8")
+    )
+    # YAML 1.1 reads the key "on" as True.
+    triggers = workflow.get("on", workflow.get(True))
+    assert {"push", "pull_request", "schedule"} <= set(triggers)
+    steps = {
+        job: [step.get("uses", "") for step in spec["steps"]]
+        for job, spec in workflow["jobs"].items()
+    }
+    assert "actions/checkout@v4" in steps["hassfest"]
+    assert "home-assistant/actions/hassfest@master" in steps["hassfest"]
+    (hacs,) = [
+        step
+        for step in workflow["jobs"]["hacs"]["steps"]
+        if step.get("uses") == "hacs/action@main"
+    ]
+    assert hacs["with"] == {"category": "integration"}
+    assert all(spec["runs-on"] == "ubuntu-latest" for spec in workflow["jobs"].values())

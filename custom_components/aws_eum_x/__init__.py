@@ -17,14 +17,13 @@ from homeassistant.helpers import (
 )
 from homeassistant.util import dt as dt_util
 
-from .api import (
+from .api import AwsConnection, SmsClient
+from .aws_errors import (
     AwsAuthError,
-    AwsConnection,
     AwsConnectionError,
     AwsInvalidEndpointError,
     AwsSmsError,
     AwsThrottledError,
-    SmsClient,
 )
 from .const import (
     AUTH_ACCESS_KEY,
@@ -43,11 +42,10 @@ from .const import (
     LOGGER,
     SUBENTRY_RECIPIENT,
 )
-from .coordinator import InventoryCoordinator
+from .coordinator import AwsSmsConfigEntry, AwsSmsRuntimeData, InventoryCoordinator
 from .entity import service_device_info
 from .helpers import async_connection, async_update_entry_issue, entry_issue_id
 from .media import MediaStore
-from .models import AwsSmsConfigEntry, AwsSmsRuntimeData
 from .notify import async_unload_legacy_service, legacy_discovery_info
 from .queue import QueueClient, parse_queue_url
 from .receiver import EventReceiver, Recipient
@@ -275,7 +273,7 @@ def _remove_stale_devices(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None
 
 
 async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: AwsSmsConfigEntry, device: dr.DeviceEntry
+    hass: HomeAssistant, entry: AwsSmsConfigEntry, device_entry: dr.AnyDeviceEntry
 ) -> bool:
     """Allow removing a device only when AWS no longer lists its identity."""
-    return not device.identifiers & _current_device_identifiers(entry)
+    return not device_entry.identifiers & _current_device_identifiers(entry)

@@ -1,10 +1,9 @@
 """Typed access to AWS End User Messaging SMS over aiobotocore.
 
-With credentials.py (where credentials come from), the only module that
-imports botocore or aiobotocore. It turns the service's JSON into frozen
-dataclasses, walks every page of Describe* calls, and turns botocore's
-exceptions into this integration's own, so the rest of the integration
-never has to know how AWS reports a problem.
+With credentials.py (where credentials come from), aws_errors.py (what AWS
+refused) and aws_session.py (the session and HTTP session), the only modules
+that import botocore or aiobotocore. It turns the service's JSON into frozen
+dataclasses and walks every page of Describe* calls.
 
 It imports nothing from Home Assistant: the HTTP session to use is passed in.
 """
@@ -14,23 +13,18 @@ import contextlib
 from dataclasses import dataclass, field
 from http import HTTPStatus
 import logging
-import re
-import ssl
 from typing import (
     TYPE_CHECKING,
     Any,
     Final,
     Literal,
     NotRequired,
-    Protocol,
     Self,
     TypedDict,
     cast,
 )
 
 from aiobotocore.config import AioConfig
-from aiobotocore.httpsession import AIOHTTPSession
-from aiobotocore.session import AioSession
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -39,15 +33,23 @@ from botocore.exceptions import (
     HTTPClientError,
     ReadTimeoutError,
 )
-import botocore.session
 from yarl import URL
 
-from .phone import mask_numbers_in
+from .aws_errors import (
+    AwsMaybeSentError,
+    AwsNotSentError,
+    AwsRequestError,
+    translate_botocore_error,
+    translate_client_error,
+    translated,
+)
+from .aws_session import SERVICE_NAME, shared_http_session_class
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+    from collections.abc import Awaitable, Callable, Coroutine, Mapping
+    import ssl
 
-    from aiobotocore.session import ClientCreatorContext
+    from aiobotocore.session import AioSession, ClientCreatorContext
     import aiohttp
     from types_aiobotocore_pinpoint_sms_voice_v2.client import PinpointSMSVoiceV2Client
     from types_aiobotocore_pinpoint_sms_voice_v2.literals import VoiceIdType
@@ -64,8 +66,6 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
-SERVICE_NAME: Final = "pinpoint-sms-voice-v2"
-IAM_PREFIX: Final = "sms-voice"
 # The credentials source of an entry with an access key (diagnostics).
 ACCESS_KEY_SOURCE: Final = "access key"
 
@@ -95,200 +95,8 @@ SEND_CONFIG: Final[_ClientSettings] = {
 # the number is in the 555-01xx range reserved for fiction.
 PERMISSION_CHECK_DESTINATION: Final = "+12065550100"
 
-AUTH_ERROR_CODES: Final = frozenset(
-    {
-        "UnrecognizedClientException",
-        "InvalidSignatureException",
-        "InvalidClientTokenId",
-        "SignatureDoesNotMatch",
-        "ExpiredTokenException",
-        "ExpiredToken",
-        "IncompleteSignature",
-        "IncompleteSignatureException",
-        "MissingAuthenticationToken",
-        "MissingAuthenticationTokenException",
-        "InvalidAccessKeyId",
-        "AuthFailure",
-    }
-)
-ACCESS_DENIED_CODES: Final = frozenset(
-    {"AccessDeniedException", "AccessDenied", "UnauthorizedOperation"}
-)
-_DENIED_ACTION_RE: Final = re.compile(r"not authorized to perform:? ([\w-]+:\w+)")
 
-
-# -- errors --------------------------------------------------------------------
-
-
-class AwsSmsError(Exception):
-    """Something AWS, or the way to it, did not allow.
-
-    ``translation_key`` names the integration's translated message for it;
-    ``placeholders`` fill that message in. ``str()`` never holds a secret.
-    """
-
-    translation_key: str = "unknown_error"
-
-    def __init__(self, message: str, **placeholders: str) -> None:
-        """Keep a log-safe message and the translation placeholders."""
-        super().__init__(message)
-        self.placeholders = {"error": message, **placeholders}
-
-
-class AwsAuthError(AwsSmsError):
-    """The keys are unknown, wrong or expired."""
-
-    translation_key = "invalid_auth"
-
-
-class AwsAccessDeniedError(AwsSmsError):
-    """IAM denies an action the integration needs."""
-
-    translation_key = "access_denied"
-
-    def __init__(self, message: str, action: str) -> None:
-        """Name the missing ``sms-voice:...`` action."""
-        super().__init__(message, action=action)
-        self.action = action
-
-
-class AwsExplicitDenyError(AwsAccessDeniedError):
-    """An explicit Deny blocks the action, whatever the policy allows.
-
-    IAM says so in its message. The usual cause for this integration is a
-    region restriction (a Deny on aws:RequestedRegion, as IAM's example
-    policy does it); a service control policy or a permissions boundary
-    denies the same way.
-    """
-
-    translation_key = "explicit_deny"
-
-
-class AwsConnectionError(AwsSmsError):
-    """AWS could not be reached (DNS, refused, timeout, bad endpoint URL)."""
-
-    translation_key = "cannot_connect"
-
-
-class AwsInvalidEndpointError(AwsConnectionError):
-    """botocore cannot use the endpoint URL: no request was made."""
-
-
-class AwsThrottledError(AwsSmsError):
-    """AWS refused the request for its rate; it did not process it."""
-
-    translation_key = "throttled"
-
-
-class AwsRequestError(AwsSmsError):
-    """AWS refused the request for a reason of its own."""
-
-    translation_key = "request_failed"
-
-    def __init__(
-        self,
-        message: str,
-        code: str,
-        reason: str | None = None,
-        resource: str | None = None,
-    ) -> None:
-        """Keep AWS's error code, modelled reason and the resource it names."""
-        super().__init__(
-            message, code=code, reason=reason or "", resource=resource or ""
-        )
-        self.code = code
-        self.reason = reason
-        self.resource = resource
-
-
-class AwsNotSentError(AwsConnectionError):
-    """The request never reached AWS (refused, DNS, connect timeout): safe to retry."""
-
-
-class AwsMaybeSentError(AwsSmsError):
-    """The request may have reached AWS and the answer was lost.
-
-    A read timeout, a dropped connection or a 5xx answer after sending: AWS
-    may have sent the SMS. Sending again could deliver it twice.
-    """
-
-    translation_key = "message_maybe_sent"
-
-
-def translate_client_error(
-    err: ClientError, operation: str, action: str | None = None
-) -> AwsSmsError:
-    """Return the integration's exception for a botocore ClientError.
-
-    ``action``: the IAM action to name when AWS's message names none
-    (default ``sms-voice:<operation>``).
-    """
-    error = err.response.get("Error", {})
-    code = str(error.get("Code", "Unknown"))
-    # AWS's messages and resource IDs may quote a full phone number; they end
-    # up in logs and in errors a user shares, so numbers are masked here.
-    message = mask_numbers_in(str(error.get("Message", "")) or code)
-    if code in AUTH_ERROR_CODES:
-        return AwsAuthError(f"{code}: {message}")
-    if code in ACCESS_DENIED_CODES:
-        match = _DENIED_ACTION_RE.search(message)
-        if match:
-            action = match.group(1)
-        elif action is None:
-            action = f"{IAM_PREFIX}:{operation}"
-        denied = (
-            AwsExplicitDenyError
-            if "explicit deny" in message.lower()
-            else AwsAccessDeniedError
-        )
-        return denied(f"{code}: {message}", action=action)
-    if code == "ThrottlingException":
-        return AwsThrottledError(f"{code}: {message}")
-    # Modelled errors carry Reason, ResourceType and ResourceId next to Error;
-    # botocore's stubs do not declare them, so read the response as a mapping.
-    fields: Mapping[str, object] = cast("Mapping[str, object]", err.response)
-    reason = fields.get("Reason")
-    resource = mask_numbers_in(
-        " ".join(
-            str(fields[key])
-            for key in ("ResourceType", "ResourceId")
-            if fields.get(key)
-        )
-    )
-    return AwsRequestError(
-        f"{code}: {message}",
-        code=code,
-        reason=str(reason) if reason else None,
-        resource=resource or None,
-    )
-
-
-def translate_botocore_error(err: BotoCoreError | ValueError) -> AwsSmsError:
-    """Return the integration's exception for a failure before AWS answered."""
-    if isinstance(err, (HTTPClientError, EndpointConnectionError, ConnectTimeoutError)):
-        return AwsConnectionError(f"{type(err).__name__}: {err}")
-    if isinstance(err, ValueError):
-        # botocore raises ValueError for an endpoint URL it cannot use.
-        return AwsInvalidEndpointError(f"Invalid endpoint: {err}")
-    return AwsSmsError(f"{type(err).__name__}: {err}")
-
-
-@contextlib.contextmanager
-def translated(operation: str, action: str | None = None) -> Iterator[None]:
-    """Raise the integration's exceptions instead of botocore's.
-
-    ``action``: the IAM action a refusal names when AWS's message names none
-    (another service's call: ``sqs:ReceiveMessage``, ``s3:GetObject``).
-    """
-    try:
-        yield
-    except ClientError as err:
-        raise translate_client_error(err, operation, action) from err
-    except (BotoCoreError, ValueError) as err:
-        raise translate_botocore_error(err) from err
-
-
-# -- credentials and the HTTP session ------------------------------------------
+# -- credentials ---------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -301,164 +109,6 @@ class AwsCredentials:
     def __repr__(self) -> str:
         """Show the key ID only."""
         return f"AwsCredentials(access_key_id={self.access_key_id!r})"
-
-
-class _SharedSessionRequests:
-    """What aiobotocore asks of an aiohttp session, served by a shared one.
-
-    aiobotocore sets its timeouts, TLS settings, pool size and
-    ``auto_decompress=False`` on the session it creates; a shared session has
-    its own, so they go on each request instead.
-    """
-
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        timeout: aiohttp.ClientTimeout,
-        ssl_setting: ssl.SSLContext | bool,
-        pool_size: int,
-    ) -> None:
-        self._session = session
-        self._timeout = timeout
-        self._ssl = ssl_setting
-        # The pool size aiobotocore gives its own connector: at most this
-        # many requests of one client in flight at once.
-        self._slots = asyncio.Semaphore(pool_size)
-
-    async def request(
-        self,
-        method: str,
-        **kwargs: Any,
-    ) -> aiohttp.ClientResponse:
-        async with self._slots:
-            return await self._session.request(
-                method,
-                timeout=self._timeout,
-                auto_decompress=False,
-                ssl=self._ssl,
-                **kwargs,
-            )
-
-
-class _AioHttpSessionInternals(Protocol):
-    """The attributes of aiobotocore's AIOHTTPSession the hook relies on.
-
-    They are private to aiobotocore 3.7.0 (its type stubs do not declare
-    them); tests/integration/test_api.py checks the installed aiobotocore
-    still sets each of them, and still sends through ``_get_session``.
-    """
-
-    _sessions: dict[str | None, aiohttp.ClientSession] | None
-    _timeout: aiohttp.ClientTimeout
-    _verify: bool | str
-    _max_pool_connections: int
-
-
-def shared_http_session_class(
-    session: aiohttp.ClientSession,
-    ssl_contexts: Mapping[str, ssl.SSLContext] | None = None,
-) -> type[AIOHTTPSession]:
-    """Return an aiobotocore HTTP session class that uses ``session``.
-
-    aiobotocore normally opens an aiohttp session (and builds an SSL context
-    from disk, in the event loop) per client. This class hands it the given
-    session instead and never closes it: closing a client leaves the shared
-    session to its owner. ``ssl_contexts`` holds the SSL context of each CA
-    bundle botocore may be configured with (built off the event loop).
-    """
-    contexts = dict(ssl_contexts or {})
-
-    class SharedAIOHTTPSession(AIOHTTPSession):
-        # Made at the first request and kept: aiobotocore asks for the
-        # session on every request, and the pool's slots must be shared.
-        _requests: _SharedSessionRequests | None = None
-
-        async def _get_session(self, proxy_url: str | None) -> _SharedSessionRequests:
-            internals = cast("_AioHttpSessionInternals", self)
-            # aiobotocore sets _sessions to None when the client is closed.
-            if internals._sessions is None:  # noqa: SLF001
-                raise RuntimeError("The AWS client is closed")
-            if self._requests is None:
-                self._requests = self._shared_requests(internals)
-            return self._requests
-
-        @staticmethod
-        def _shared_requests(
-            internals: _AioHttpSessionInternals,
-        ) -> _SharedSessionRequests:
-            verify = internals._verify  # noqa: SLF001
-            ssl_setting: ssl.SSLContext | bool
-            if verify is False:
-                ssl_setting = False
-            elif isinstance(verify, str):
-                if verify not in contexts:
-                    raise AwsConnectionError(
-                        f"The CA bundle {verify} was not loaded at start-up"
-                    )
-                ssl_setting = contexts[verify]
-            else:
-                # Home Assistant's session trusts what Home Assistant trusts.
-                ssl_setting = True
-            return _SharedSessionRequests(
-                session,
-                internals._timeout,  # noqa: SLF001
-                ssl_setting,
-                internals._max_pool_connections,  # noqa: SLF001
-            )
-
-    return SharedAIOHTTPSession
-
-
-class _LoaderWarmUp(Protocol):
-    """AioSession's cache warm-up, which its type stubs do not declare yet."""
-
-    def warm_up_loader_caches(self, service_name: str | None = None) -> None: ...
-
-
-def prepare_session() -> AioSession:
-    """Create an aiobotocore session with everything it reads from disk loaded.
-
-    Blocking: run it in an executor. botocore reads its JSON models, endpoint
-    data and ~/.aws/config lazily; loading them here keeps the event loop free
-    when clients are created later.
-    """
-    session = AioSession()
-    # Environment and config-file settings (a user's ~/.aws/config).
-    session.get_scoped_config()
-    # The clients every entry may open: SMS, STS (roles), SQS (events). S3's
-    # model is large and only picture messages need it: see MediaStore.
-    for service in (SERVICE_NAME, "sts", "sqs"):
-        warm_up_models(session, service)
-    return session
-
-
-def warm_up_models(session: AioSession, service: str) -> None:
-    """Load what a client of ``service`` reads from disk. Blocking."""
-    cast("_LoaderWarmUp", session).warm_up_loader_caches(service)
-
-
-def load_ca_bundles(session: AioSession) -> dict[str, ssl.SSLContext]:
-    """Return the SSL context of the CA bundle botocore is configured with.
-
-    Blocking (reads the bundle): run it in an executor. A bundle set with
-    AWS_CA_BUNDLE or ``ca_bundle`` in ~/.aws/config is what aiobotocore
-    would trust; requests on Home Assistant's session use it too.
-    """
-    bundle = session.get_config_variable("ca_bundle")
-    if not bundle:
-        return {}
-    return {str(bundle): ssl.create_default_context(cafile=str(bundle))}
-
-
-def available_regions() -> list[str]:
-    """Return every region botocore lists for the service, GovCloud last.
-
-    Blocking (reads botocore's endpoint data): run it in an executor.
-    """
-    session = botocore.session.get_session()
-    regions: list[str] = list(session.get_available_regions(SERVICE_NAME))
-    regions += session.get_available_regions(SERVICE_NAME, "aws-us-gov")
-    return regions
 
 
 # -- inventory -----------------------------------------------------------------

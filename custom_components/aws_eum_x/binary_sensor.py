@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+    from .coordinator import AwsSmsConfigEntry
     from .inventory import Inventory
-    from .models import AwsSmsConfigEntry
     from .receiver import EventReceiver
 
 # Coordinator entities: the coordinator serialises updates.

@@ -32,13 +32,13 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import dt as dt_util
 import probatio
 
-from .api import (
+from .api import validate_credentials
+from .aws_errors import (
     AwsAccessDeniedError,
     AwsAuthError,
     AwsConnectionError,
     AwsExplicitDenyError,
     AwsSmsError,
-    validate_credentials,
 )
 from .const import (
     AUTH_ACCESS_KEY,
@@ -98,8 +98,8 @@ from .voice import VOICE_IDS
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from .coordinator import AwsSmsConfigEntry
     from .inventory import Inventory
-    from .models import AwsSmsConfigEntry
 
 MINIMAL_POLICY_URL = (
     "https://github.com/aws-eum-x/aws_eum_x/blob/main/docs/iam/minimal-policy.json"

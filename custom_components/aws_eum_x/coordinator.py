@@ -1,16 +1,22 @@
-"""The inventory coordinator: what the account owns, refreshed periodically."""
+"""The inventory coordinator, and what a loaded config entry holds.
 
+The typed config entry lives here, beside the coordinator that uses it, as in
+Home Assistant core. The parts the runtime data names (client, sender, usage,
+media, receiver) never import this module, so dependencies point one way.
+"""
+
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, override
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryError
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .api import (
+from .aws_errors import (
     AwsAccessDeniedError,
     AwsAuthError,
     AwsExplicitDenyError,
     AwsSmsError,
-    SmsClient,
 )
 from .const import (
     CONF_REGION,
@@ -26,17 +32,22 @@ from .inventory import Inventory
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
+
+    from .api import SmsClient
+    from .media import MediaStore
+    from .receiver import EventReceiver
+    from .sender import SmsSender
+    from .usage import DailyUsage
 
 
 class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
     """Fetch phone numbers, sender IDs, pools, tier and spend limit."""
 
-    config_entry: ConfigEntry
+    config_entry: AwsSmsConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry, client: SmsClient
+        self, hass: HomeAssistant, entry: AwsSmsConfigEntry, client: SmsClient
     ) -> None:
         """Poll the account of ``entry`` through ``client``."""
         super().__init__(
@@ -124,3 +135,22 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
             ISSUE_MISSING_PERMISSIONS,
             {"actions": ", ".join(denied)} if denied else None,
         )
+
+
+@dataclass
+class AwsSmsRuntimeData:
+    """The parts of a loaded entry."""
+
+    client: SmsClient
+    coordinator: InventoryCoordinator
+    # Device registry ID of the service device, parent of identity devices.
+    service_device_id: str
+    usage: DailyUsage
+    sender: SmsSender
+    # Where picture messages' media is checked and uploaded (S3).
+    media: MediaStore
+    # Delivery events and replies, when the options name a queue.
+    receiver: EventReceiver | None = None
+
+
+type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]

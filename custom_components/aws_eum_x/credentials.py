@@ -25,15 +25,14 @@ from aiobotocore.session import AioSession
 from botocore.credentials import CredentialProvider, ReadOnlyCredentials
 from botocore.exceptions import BotoCoreError
 
-from .api import (
+from .api import AwsConnection, sts_client
+from .aws_errors import (
     AwsAccessDeniedError,
     AwsAuthError,
-    AwsConnection,
     AwsConnectionError,
     AwsNotSentError,
     AwsRequestError,
     AwsSmsError,
-    sts_client,
     translated,
 )
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
-    from .models import AwsSmsConfigEntry
+    from .coordinator import AwsSmsConfigEntry
 
 TO_REDACT = {
     CONF_ACCESS_KEY_ID,

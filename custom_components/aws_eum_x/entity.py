@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity, EntityDescription
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+    from .coordinator import AwsSmsConfigEntry
     from .inventory import Inventory, OriginIdentity
-    from .models import AwsSmsConfigEntry
 
 MANUFACTURER = "Amazon Web Services"
 

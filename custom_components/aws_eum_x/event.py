@@ -16,9 +16,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+    from .coordinator import AwsSmsConfigEntry
     from .events import InboundMessage
     from .inventory import Inventory, OriginIdentity
-    from .models import AwsSmsConfigEntry
     from .receiver import EventReceiver, Recipient
 
 # Entities only react to the queue listener; nothing to poll or serialise.

@@ -8,13 +8,8 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.singleton import singleton
 from homeassistant.util.hass_dict import HassKey
 
-from .api import (
-    AwsConnection,
-    AwsCredentials,
-    available_regions,
-    load_ca_bundles,
-    prepare_session,
-)
+from .api import AwsConnection, AwsCredentials
+from .aws_session import available_regions, load_ca_bundles, prepare_session
 from .const import (
     AUTH_ACCESS_KEY,
     AUTH_ASSUME_ROLE,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Final, TypedDict
 
 from homeassistant.helpers.storage import Store
 
-from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError
+from .aws_errors import AwsAccessDeniedError, AwsAuthError, AwsSmsError
 from .const import DOMAIN, LOGGER
 from .events import EPOCH, EventParseError, ParsedEvent, dedup_key, parse_message
 from .queue import AwsQueueNotFoundError

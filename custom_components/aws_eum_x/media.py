@@ -9,7 +9,7 @@ a directory Home Assistant allows, or an object already in S3).
 
 The functions at the top (limits, URLs, keys) are pure. The S3 client is
 built here rather than in api.py because it needs one botocore option of its
-own (path-style addressing); its errors still go through api.translated.
+own (path-style addressing); its errors still go through aws_errors.translated.
 """
 
 import asyncio
@@ -27,15 +27,9 @@ import uuid
 from homeassistant.core import HomeAssistant, split_entity_id, valid_entity_id
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .api import (
-    AwsAccessDeniedError,
-    AwsConnection,
-    AwsRequestError,
-    AwsSmsError,
-    sts_endpoint_url,
-    translated,
-    warm_up_models,
-)
+from .api import AwsConnection, sts_endpoint_url
+from .aws_errors import AwsAccessDeniedError, AwsRequestError, AwsSmsError, translated
+from .aws_session import warm_up_models
 from .const import DEFAULT_MEDIA_PREFIX, DOMAIN
 
 if TYPE_CHECKING:
@@ -462,7 +456,7 @@ class MediaStore:
             ServiceValidationError: ``media_bucket_not_set`` ({source}).
             AwsMediaBucketNotFoundError: The bucket does not exist.
             AwsAccessDeniedError: IAM denies s3:PutObject (action named).
-            AwsSmsError: Any other failure, translated as api.translated does.
+            AwsSmsError: Any other failure, translated as aws_errors.translated does.
         """
         if self.bucket is None:
             raise _validation_error("media_bucket_not_set", media.source)
@@ -496,7 +490,7 @@ class MediaStore:
                 ``media_type_unsupported``, ``media_empty``, ``media_too_large``
                 (each with {source}, the URL).
             AwsMediaAccessDeniedError: S3 answered 403 (s3:GetObject).
-            AwsSmsError: Any other failure, translated as api.translated does.
+            AwsSmsError: Any other failure, translated as aws_errors.translated does.
         """
         try:
             bucket, key = parse_s3_url(url)

@@ -1,5 +1,6 @@
 """Notify: a legacy ``notify.<entry>`` service and one entity per recipient."""
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.components.notify import (
@@ -34,9 +35,11 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import ConfigType, DiscoveryInfoType
 
-    from .models import AwsSmsConfigEntry
+    from .coordinator import AwsSmsConfigEntry
 
 # Sends are rate-limited by the sender, not by entity updates.
+_LOGGER = logging.getLogger(__name__)
+
 PARALLEL_UPDATES = 0
 ATTR_ENTRY_ID = "entry_id"
 ATTR_CALL = "call"
@@ -60,6 +63,8 @@ _LEGACY_SERVICES: HassKey[dict[str, AwsSmsNotificationService]] = HassKey(
 # integration. tests/integration/test_notify.py checks this key and shape on
 # the installed Home Assistant, so a change there fails the tests loudly.
 _NOTIFY_SERVICES_KEY = "notify_services"
+# Set once the missing list was reported, so one warning per run.
+_NOTIFY_LIST_WARNED: HassKey[bool] = HassKey(f"{DOMAIN}_notify_list_warned")
 
 
 class AwsSmsNotificationService(BaseNotificationService):
@@ -155,9 +160,29 @@ async def async_unload_legacy_service(hass: HomeAssistant, entry_id: str) -> Non
     await service.async_unregister_services()
     # The one workaround: notify would otherwise keep the unloaded service
     # object (and its entry) in its list for the life of the process.
-    registered = hass.data.get(_NOTIFY_SERVICES_KEY, {}).get(DOMAIN, [])
+    registered = hass.data.get(_NOTIFY_SERVICES_KEY, {}).get(DOMAIN)
+    if not isinstance(registered, list):
+        # Home Assistant moved or reshaped its list: the service is
+        # unregistered all the same, only its object stays in memory until
+        # restart. Say so once instead of silently doing nothing.
+        _warn_notify_list_missing(hass)
+        return
     if service in registered:
         registered.remove(service)
+
+
+def _warn_notify_list_missing(hass: HomeAssistant) -> None:
+    """Log once per run that notify's list of legacy services was not found."""
+    if hass.data.get(_NOTIFY_LIST_WARNED):
+        return
+    hass.data[_NOTIFY_LIST_WARNED] = True
+    _LOGGER.warning(
+        "Home Assistant's notify integration no longer lists its services under "
+        "hass.data[%r]: an unloaded entry's notify service is unregistered, but "
+        "its object is kept until Home Assistant restarts. Please report this "
+        "with your Home Assistant version",
+        _NOTIFY_SERVICES_KEY,
+    )
 
 
 def legacy_discovery_info(entry: AwsSmsConfigEntry) -> dict[str, str]:

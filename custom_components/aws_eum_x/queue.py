@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final, Self
 
 from yarl import URL
 
-from .api import AwsConnection, AwsRequestError, AwsSmsError, translated
+from .aws_errors import AwsRequestError, AwsSmsError, translated
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from aiobotocore.session import ClientCreatorContext
     from types_aiobotocore_sqs.client import SQSClient
 
-    from .api import _ClientSettings
+    from .api import AwsConnection, _ClientSettings
 
 # Long polling: ReceiveMessage waits up to 20 s for a message (SQS's most)
 # and answers as soon as one arrives; the read timeout must be longer.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
-from .api import AwsAccessDeniedError, AwsAuthError, AwsSmsError
+from .aws_errors import AwsAccessDeniedError, AwsAuthError, AwsSmsError
 from .const import DOMAIN, ISSUE_OPTED_OUT, ISSUE_QUEUE_UNAVAILABLE, LOGGER
 from .events import (
     MESSAGE_CHANNELS,

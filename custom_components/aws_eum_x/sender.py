@@ -17,17 +17,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .api import (
+from .api import MediaMessage, MessageOptions, TextMessage, VoiceMessage
+from .aws_errors import (
     AwsAuthError,
     AwsMaybeSentError,
     AwsNotSentError,
     AwsRequestError,
     AwsSmsError,
     AwsThrottledError,
-    MediaMessage,
-    MessageOptions,
-    TextMessage,
-    VoiceMessage,
 )
 from .const import (
     CAPABILITY_LABELS,

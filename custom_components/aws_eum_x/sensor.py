@@ -5,6 +5,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components.sensor import (
+    RestoreSensor,
     SensorDeviceClass,
     SensorEntity,
     SensorEntityDescription,
@@ -12,7 +13,6 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import EntityCategory
 from homeassistant.core import callback
-from homeassistant.helpers.restore_state import RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
@@ -35,9 +35,9 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
+    from .coordinator import AwsSmsConfigEntry
     from .events import DeliveryEvent
     from .inventory import Inventory, OriginIdentity
-    from .models import AwsSmsConfigEntry
     from .receiver import EventReceiver
     from .usage import DailyUsage
 
@@ -305,7 +305,7 @@ ATTR_FINAL: Final = "final"
 ATTR_SENT: Final = "sent"
 
 
-class LastDeliveryStatusSensor(SensorEntity, RestoreEntity):
+class LastDeliveryStatusSensor(RestoreSensor):
     """The latest status AWS reported for a message to one recipient."""
 
     _attr_has_entity_name = True
@@ -331,8 +331,13 @@ class LastDeliveryStatusSensor(SensorEntity, RestoreEntity):
 
     async def async_added_to_hass(self) -> None:
         """Restore the last status, then follow new delivery events."""
+        if (
+            restored := await self.async_get_last_sensor_data()
+        ) is not None and restored.native_value in DELIVERY_STATUSES:
+            self._attr_native_value = str(restored.native_value)
         if (last := await self.async_get_last_state()) is not None:
-            if last.state in DELIVERY_STATUSES:
+            # Saved before this sensor kept its native value: the state is it.
+            if self._attr_native_value is None and last.state in DELIVERY_STATUSES:
                 self._attr_native_value = last.state
             self._attr_extra_state_attributes = dict(last.attributes)
             sent = dt_util.parse_datetime(str(last.attributes.get(ATTR_SENT, "")))

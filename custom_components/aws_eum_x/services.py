@@ -32,7 +32,7 @@ from .sender import call_options, media_options, send_options
 from .voice import VOICE_IDS
 
 if TYPE_CHECKING:
-    from .models import AwsSmsConfigEntry
+    from .coordinator import AwsSmsConfigEntry
     from .sender import SentMessage
 
 SERVICE_SEND_MESSAGE: Final = "send_message"

@@ -324,7 +324,7 @@ async def test_sts_out_of_reach_means_not_sent(hass: HomeAssistant, emulator) ->
     """Renewing needs STS; when it cannot be reached, nothing was sent."""
     import socket  # noqa: PLC0415
 
-    from custom_components.aws_eum_x.api import AwsNotSentError  # noqa: PLC0415
+    from custom_components.aws_eum_x.aws_errors import AwsNotSentError  # noqa: PLC0415
 
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

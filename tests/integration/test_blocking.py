@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.aws_eum_x.api import AwsConnectionError
+from custom_components.aws_eum_x.aws_errors import AwsConnectionError
 from custom_components.aws_eum_x.const import UPDATE_INTERVAL
 from eum_emulator import Role
 

@@ -17,7 +17,7 @@ from homeassistant.exceptions import HomeAssistantError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.aws_eum_x.api import AwsAuthError
+from custom_components.aws_eum_x.aws_errors import AwsAuthError
 from custom_components.aws_eum_x.const import (
     CONF_ACCESS_KEY_ID,
     CONF_AUTH_METHOD,

@@ -9,12 +9,8 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.aws_eum_x import listener as listener_module
-from custom_components.aws_eum_x.api import (
-    AwsAccessDeniedError,
-    MessageOptions,
-    SmsClient,
-    TextMessage,
-)
+from custom_components.aws_eum_x.api import MessageOptions, SmsClient, TextMessage
+from custom_components.aws_eum_x.aws_errors import AwsAccessDeniedError
 from custom_components.aws_eum_x.events import DeliveryEvent, ParsedEvent
 from custom_components.aws_eum_x.helpers import async_connection
 from custom_components.aws_eum_x.listener import QueueListener

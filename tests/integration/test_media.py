@@ -27,9 +27,9 @@ from pytest_homeassistant_custom_component.common import (
     setup_test_component_platform,
 )
 
-from custom_components.aws_eum_x.api import (
+from custom_components.aws_eum_x.api import AwsConnection
+from custom_components.aws_eum_x.aws_errors import (
     AwsAccessDeniedError,
-    AwsConnection,
     AwsConnectionError,
     AwsExplicitDenyError,
     AwsRequestError,

@@ -112,6 +112,34 @@ async def test_notify_internals_the_unload_workaround_relies_on(
     assert len(hass.data[legacy.NOTIFY_SERVICES][DOMAIN]) == 1
 
 
+async def test_unloading_warns_once_when_notify_moved_its_list(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When HA renames notify's list, unloading still works and says why once.
+
+    The key the workaround reads is changed to stand in for a Home Assistant
+    release that renamed it (the installed one has it: see the test above).
+    """
+    monkeypatch.setattr(notify_module, "_NOTIFY_SERVICES_KEY", "renamed_by_ha")
+    for _ in range(2):
+        assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+        assert not hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)
+        assert await hass.config_entries.async_setup(loaded_entry.entry_id)
+        await hass.async_block_till_done()
+        assert hass.services.has_service(NOTIFY_DOMAIN, LEGACY_SERVICE)
+    warnings = [
+        record
+        for record in caplog.records
+        if record.levelname == "WARNING"
+        and "no longer lists its services" in record.message
+    ]
+    assert len(warnings) == 1
+    assert "renamed_by_ha" in warnings[0].message
+
+
 async def test_legacy_service_of_an_unloaded_entry(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:

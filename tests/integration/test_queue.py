@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.aws_eum_x.api import AwsAccessDeniedError, AwsRequestError
+from custom_components.aws_eum_x.aws_errors import AwsAccessDeniedError, AwsRequestError
 from custom_components.aws_eum_x.events import DeliveryEvent, parse_message
 from custom_components.aws_eum_x.helpers import async_connection
 from custom_components.aws_eum_x.queue import (

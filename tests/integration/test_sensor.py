@@ -5,18 +5,32 @@ import time
 from unittest.mock import patch
 
 from homeassistant.const import STATE_UNKNOWN, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
+    mock_restore_cache,
+    mock_restore_cache_with_extra_data,
     snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.aws_eum_x.const import CONF_CONFIGURATION_SET, CONF_QUEUE_URL
+from eum_emulator import Emulator
 from tests.conftest import ClientFactory
 
-from .conftest import ALICE, TOLL_FREE, send, until
+from .conftest import (
+    ALICE,
+    TITLE,
+    TOLL_FREE,
+    UNIQUE_ID,
+    demo_entry,
+    recipient,
+    send,
+    set_up,
+    until,
+)
 
 
 @pytest.mark.usefixtures("emulator", "entity_registry_enabled_by_default")
@@ -100,6 +114,47 @@ async def test_last_delivery_status_of_a_recipient(
     state = hass.states.get(LAST_STATUS)
     assert state.state == "delivered"
     assert state.attributes["message_id"] == message_id
+
+
+_RESTORED_ATTRIBUTES = {
+    "message_id": "before-restart",
+    "time": "2026-12-01T10:00:05+00:00",
+    "sent": "2026-12-01T10:00:00+00:00",
+    "final": True,
+}
+
+
+@pytest.mark.parametrize(
+    "saved_with_native_value",
+    [True, False],
+    ids=["restore_sensor", "saved_by_an_earlier_version"],
+)
+async def test_last_delivery_status_is_restored_after_a_restart(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    queue_url: str,
+    saved_with_native_value: bool,
+) -> None:
+    """A RestoreSensor: its native value, or an earlier version's state."""
+    state = State(LAST_STATUS, "blocked", _RESTORED_ATTRIBUTES)
+    if saved_with_native_value:
+        mock_restore_cache_with_extra_data(
+            hass,
+            [(state, {"native_value": "blocked", "native_unit_of_measurement": None})],
+        )
+    else:
+        mock_restore_cache(hass, [state])
+    entry = demo_entry(
+        emulator,
+        title=TITLE,
+        unique_id=UNIQUE_ID,
+        options={CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"},
+        subentries_data=[recipient(ALICE, "Alice")],
+    )
+    await set_up(hass, entry)
+    restored = hass.states.get(LAST_STATUS)
+    assert restored.state == "blocked"
+    assert restored.attributes["message_id"] == "before-restart"
 
 
 async def test_a_late_event_of_an_older_message_does_not_hide_the_newer(

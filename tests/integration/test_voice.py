@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
 )
 
-from custom_components.aws_eum_x import api
+from custom_components.aws_eum_x.aws_session import SERVICE_NAME
 from custom_components.aws_eum_x.const import (
     CONF_CALL_CRITICAL,
     CONF_CONFIGURATION_SET,
@@ -76,7 +76,7 @@ def calls(emulator: Emulator) -> list:
 
 def test_the_voices_are_the_models() -> None:
     """The selector offers exactly the VoiceId values of the installed model."""
-    model = botocore.session.get_session().get_service_model(api.SERVICE_NAME)
+    model = botocore.session.get_session().get_service_model(SERVICE_NAME)
     enum = model.shape_for("VoiceId").enum
     assert list(VOICE_IDS) == [v.lower() for v in enum]
 
