@@ -275,8 +275,15 @@ def test_what_a_new_user_read_and_saw() -> None:
 
 def test_the_development_config_has_no_http_yaml() -> None:
     """An http: block raises a deprecation repair and a revert prompt."""
+
+    class _Loader(yaml.SafeLoader):
+        """Reads !include (scripts/develop creates the included files)."""
+
+    _Loader.add_constructor(
+        "!include", lambda loader, node: loader.construct_scalar(node)
+    )
     config = (ROOT / "config" / "configuration.yaml").read_text(encoding="utf-8")
-    loaded = yaml.safe_load(config)
+    loaded = yaml.load(config, Loader=_Loader)  # noqa: S506 - a SafeLoader
     assert "http" not in loaded
     assert {"frontend", "config", "api"} <= set(loaded)
 
@@ -330,3 +337,25 @@ def test_validation_workflow_runs_hassfest_and_hacs() -> None:
     ]
     assert hacs["with"] == {"category": "integration"}
     assert all(spec["runs-on"] == "ubuntu-latest" for spec in workflow["jobs"].values())
+
+
+def test_method_menu_labels_fit_and_match_the_readme() -> None:
+    """Each authentication method's label fits the menu and the README uses it.
+
+    The dialog's menu cuts a label at about 45 characters (a new user saw
+    "With the credentials of the AWS host Home Assistant runs on (EC…").
+    """
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    steps = STRINGS["config"]["step"]
+    menus = [steps["user"]["menu_options"], steps["reconfigure"]["menu_options"]]
+    assert list(menus[0].values()) == list(menus[1].values())
+    for label in menus[0].values():
+        assert len(label) <= 45, label
+        assert f"| **{label}** |" in readme, label
+
+
+def test_strings_pass_hassfests_other_value_rules() -> None:
+    """No leading or trailing spaces, no placeholder inside single quotes."""
+    for key, text in _strings(STRINGS):
+        assert text == text.strip(), key
+        assert not re.search(r"'\{\w+\}'", text), key

@@ -17,6 +17,7 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     HTTPClientError,
+    SSLError,
 )
 
 from .phone import mask_numbers_in
@@ -96,6 +97,17 @@ class AwsConnectionError(AwsSmsError):
     """AWS could not be reached (DNS, refused, timeout, bad endpoint URL)."""
 
     translation_key = "cannot_connect"
+
+
+class AwsEndpointTlsError(AwsConnectionError):
+    """TLS with the endpoint failed: no request was made.
+
+    The usual cause is an ``https://`` endpoint URL for a plain-HTTP server
+    (the emulator); otherwise a certificate nobody trusts (a proxy that
+    inspects TLS, a wrong clock).
+    """
+
+    translation_key = "endpoint_tls"
 
 
 class AwsInvalidEndpointError(AwsConnectionError):
@@ -193,6 +205,8 @@ def translate_client_error(
 
 def translate_botocore_error(err: BotoCoreError | ValueError) -> AwsSmsError:
     """Return the integration's exception for a failure before AWS answered."""
+    if isinstance(err, SSLError):
+        return AwsEndpointTlsError(f"{type(err).__name__}: {err}")
     if isinstance(err, (HTTPClientError, EndpointConnectionError, ConnectTimeoutError)):
         return AwsConnectionError(f"{type(err).__name__}: {err}")
     if isinstance(err, ValueError):

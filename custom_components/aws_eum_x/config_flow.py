@@ -29,14 +29,17 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 import probatio
+from yarl import URL
 
 from .api import validate_credentials
 from .aws_errors import (
     AwsAccessDeniedError,
     AwsAuthError,
     AwsConnectionError,
+    AwsEndpointTlsError,
     AwsExplicitDenyError,
     AwsSmsError,
 )
@@ -203,6 +206,8 @@ async def async_validate_input(
             {"base": "access_denied"},
             {"action": err.action, "policy_url": MINIMAL_POLICY_URL},
         )
+    except AwsEndpointTlsError as err:
+        return None, {"base": "endpoint_tls"}, {"error": str(err)}
     except AwsConnectionError:
         return None, {"base": "cannot_connect"}, {}
     except AwsSmsError:
@@ -345,7 +350,7 @@ class AwsSmsConfigFlow(ConfigFlow, domain=DOMAIN):
         return self.async_show_form(
             step_id="default_chain_confirm",
             description_placeholders={
-                "source": pending.source,
+                "source": await _source_label(self.hass, pending.source),
                 "account_id": pending.account_id,
                 "region": pending.data[CONF_REGION],
             },
@@ -508,7 +513,43 @@ def _form_errors(data: Mapping[str, Any]) -> dict[str, str]:
         name = data.get(CONF_ROLE_SESSION_NAME)
         if name and not ROLE_SESSION_NAME_PATTERN.fullmatch(name):
             errors[SECTION_ADVANCED] = "invalid_session_name"
+    endpoint = data.get(CONF_ENDPOINT_URL)
+    if endpoint and not _usable_endpoint_url(endpoint):
+        errors[SECTION_ADVANCED] = "invalid_endpoint_url"
     return errors
+
+
+async def _source_label(hass: HomeAssistant, source: str) -> str:
+    """Return where the default chain found credentials, in the user's words.
+
+    botocore names its providers ("env", "iam-role"); the selector
+    translations say what each is. A provider added after this release
+    keeps botocore's name.
+    """
+    translations = await async_get_translations(
+        hass, hass.config.language, "selector", {DOMAIN}
+    )
+    return translations.get(
+        f"component.{DOMAIN}.selector.credentials_source.options.{source}", source
+    )
+
+
+def _usable_endpoint_url(url: str) -> bool:
+    """Whether botocore can send to ``url``: http(s), a host, nothing after.
+
+    Without a scheme botocore reads "127.0.0.1:4566" as a host named
+    "127.0.0.1" and the path "4566", and the form said "Could not reach AWS".
+    """
+    try:
+        parsed = URL(url)
+    except ValueError:
+        return False
+    return (
+        parsed.scheme in ("http", "https")
+        and bool(parsed.host)
+        and not parsed.query_string
+        and not parsed.fragment
+    )
 
 
 def _method(data: Mapping[str, Any]) -> str:
@@ -750,15 +791,25 @@ class AwsSmsOptionsFlow(OptionsFlow):
         """Messages per second for each origination identity."""
         inventory = self._inventory()
         identities = inventory.identities if inventory else {}
+        # Home Assistant cannot translate field names made at run time, and
+        # shows the key: each field is keyed by the identity's device name
+        # ("Toll-free number +18885550100", "Pool 2a97c1"), not its raw ID.
+        fields = {
+            identity.name: identity.origination_identity
+            for identity in identities.values()
+        }
         if user_input is not None or not identities:
-            mps = {k: float(v) for k, v in (user_input or {}).items()}
+            mps = {
+                fields.get(label, label): float(value)
+                for label, value in (user_input or {}).items()
+            }
             return self.async_create_entry(data={**self._options, CONF_MPS: mps})
 
         current: dict[str, float] = self.config_entry.options.get(CONF_MPS, {})
         schema = probatio.Schema(
             {
                 probatio.Required(
-                    identity.origination_identity,
+                    identity.name,
                     default=current.get(
                         identity.origination_identity, identity.default_mps
                     ),

@@ -17,11 +17,13 @@ from .const import (
     CONF_AUTH_METHOD,
     CONF_ENDPOINT_URL,
     CONF_EXTERNAL_ID,
+    CONF_PHONE_NUMBER,
     CONF_REGION,
     CONF_ROLE_ARN,
     CONF_ROLE_SESSION_NAME,
     CONF_SECRET_ACCESS_KEY,
     DOMAIN,
+    SUBENTRY_RECIPIENT,
 )
 from .credentials import (
     ASSUME_ROLE_METHOD,
@@ -32,6 +34,7 @@ from .credentials import (
     use_default_chain,
     use_role,
 )
+from .phone import mask
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -163,3 +166,22 @@ async def async_connection(
         credentials_source=source,
         close_credentials=chain.close,
     )
+
+
+def recipient_names(entry: ConfigEntry) -> dict[str, str]:
+    """Return the name of each recipient subentry, by its phone number."""
+    return {
+        subentry.data[CONF_PHONE_NUMBER]: subentry.title
+        for subentry in entry.subentries.values()
+        if subentry.subentry_type == SUBENTRY_RECIPIENT
+    }
+
+
+def target_label(entry: ConfigEntry, number: str) -> str:
+    """Name a target in an error the user reads: "Alice (***0123)".
+
+    The user knows their recipients by name; a number that is no recipient
+    stays masked, since errors of automations end up in the log.
+    """
+    name = recipient_names(entry).get(number)
+    return f"{name} ({mask(number)})" if name else mask(number)

@@ -130,8 +130,9 @@ class Inventory:
                 kind="pool",
                 origination_identity=pool.pool_id,
                 arn=pool.arn,
-                # DescribePools gives no name: say what the pool holds.
-                name=f"Pool ({len(members)} number{'' if len(members) == 1 else 's'})",
+                # DescribePools gives no name; the ID's end is stable (a count
+                # of members in the name would rename entity IDs as it changes).
+                name=pool_label(pool.pool_id),
                 status=pool.status.lower(),
                 # AWS picks any member for a message: only the slowest is safe.
                 default_mps=min(members, default=DEFAULT_POOL_MPS),
@@ -154,8 +155,22 @@ class Inventory:
         return None
 
 
+def pool_label(pool_id: str) -> str:
+    """Name a pool as its device does: "Pool 2a97c1" (the ID's last 6 characters).
+
+    AWS pool IDs are "pool-" and 32 hexadecimal digits; the AWS console lists
+    them by ID, so the end of it finds the pool there.
+    """
+    return f"Pool {pool_id.removeprefix('pool-')[-6:]}"
+
+
+def number_label(number_type: str) -> str:
+    """Name a kind of phone number in words: "Toll-free number"."""
+    return NUMBER_TYPE_LABELS.get(number_type, "Phone number")
+
+
 def _number_label(number: PhoneNumberInfo) -> str:
-    return NUMBER_TYPE_LABELS.get(number.number_type, "Phone number")
+    return number_label(number.number_type)
 
 
 def _price(text: str) -> float | None:

@@ -50,7 +50,7 @@ from .const import (
     MESSAGE_TYPES,
     VOICE_CALLS_PER_SECOND,
 )
-from .helpers import async_update_entry_issue
+from .helpers import async_update_entry_issue, target_label
 from .phone import InvalidPhoneNumberError, mask, mask_identity, to_e164
 from .ratelimit import RateLimiter
 from .segments import count_segments
@@ -202,7 +202,10 @@ def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
 
 
 def _translated_error(err: AwsSmsError, target: str, region: str) -> HomeAssistantError:
-    """Return the translated, actionable error for one failed target."""
+    """Return the translated, actionable error for one failed target.
+
+    ``target``: how the user knows the target (see helpers.target_label).
+    """
     key = err.translation_key
     if isinstance(err, AwsRequestError):
         if err.reason in _REASON_KEYS:
@@ -216,7 +219,7 @@ def _translated_error(err: AwsSmsError, target: str, region: str) -> HomeAssista
         translation_key=key,
         translation_placeholders={
             **err.placeholders,
-            "target": mask(target),
+            "target": target,
             "region": region,
         },
     )
@@ -718,14 +721,18 @@ class SmsSender:
         if len(failed) == 1 and not sent:
             number, err = failed[0]
             region = str(self._entry.data[CONF_REGION])
-            raise _translated_error(err, number, region) from err
+            raise _translated_error(
+                err, target_label(self._entry, number), region
+            ) from err
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="partial_failure",
             translation_placeholders={
-                "sent": ", ".join(mask(m.target) for m in sent) or "-",
+                "sent": ", ".join(target_label(self._entry, m.target) for m in sent)
+                or "-",
                 "failed": "; ".join(
-                    f"{mask(number)} ({err})" for number, err in failed
+                    f"{target_label(self._entry, number)}: {err}"
+                    for number, err in failed
                 ),
                 "sent_count": str(len(sent)),
                 "total": str(len(sent) + len(failed)),

@@ -24,6 +24,7 @@ from .entity import (
     service_device_info,
 )
 from .events import MESSAGE_CHANNELS, channel_statuses
+from .inventory import number_label
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -85,8 +86,9 @@ def _phone_numbers(inventory: Inventory) -> dict[str, Any]:
             {
                 "phone_number": n.phone_number,
                 "phone_number_id": n.phone_number_id,
-                "number_type": n.number_type,
-                "status": n.status,
+                # Words, as on the number's device (AWS says TOLL_FREE, ACTIVE).
+                "number_type": number_label(n.number_type),
+                "status": n.status.lower(),
                 "iso_country_code": n.iso_country_code,
                 "capabilities": list(n.capabilities),
             }
@@ -102,7 +104,7 @@ def _sender_ids(inventory: Inventory) -> dict[str, Any]:
                 "sender_id": s.sender_id,
                 "iso_country_code": s.iso_country_code,
                 "registered": s.registered,
-                "message_types": list(s.message_types),
+                "message_types": [t.lower() for t in s.message_types],
             }
             for s in inventory.sender_ids
         ]
@@ -303,6 +305,8 @@ ATTR_TIME: Final = "time"
 ATTR_DESCRIPTION: Final = "description"
 ATTR_FINAL: Final = "final"
 ATTR_SENT: Final = "sent"
+ATTR_CHANNEL: Final = "channel"
+ATTR_AWS_EVENT_TYPE: Final = "aws_event_type"
 
 
 class LastDeliveryStatusSensor(RestoreSensor):
@@ -356,18 +360,21 @@ class LastDeliveryStatusSensor(RestoreSensor):
         if self._order is not None and order < self._order:
             return
         self._order = order
-        # A status AWS added after this release: unknown here, said in full
-        # in the event type attribute.
         status = OUTCOME_UNKNOWN if event.status == "unknown" else event.status
-        self._attr_native_value = status if status in DELIVERY_STATUSES else None
+        known = status in DELIVERY_STATUSES
+        self._attr_native_value = status if known else None
         self._attr_extra_state_attributes = {
             ATTR_MESSAGE_ID: event.message_id,
             ATTR_TIME: event.timestamp.isoformat(),
             ATTR_SENT: order[0].isoformat(),
             ATTR_DESCRIPTION: event.description,
             ATTR_FINAL: event.final,
-            "event_type": event.event_type,
+            ATTR_CHANNEL: event.channel,
         }
+        if not known:
+            # A status AWS added after this release: unknown here, named as
+            # AWS names it so that it can still be looked up.
+            self._attr_extra_state_attributes[ATTR_AWS_EVENT_TYPE] = event.event_type
         self.async_write_ha_state()
 
 

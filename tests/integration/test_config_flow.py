@@ -126,7 +126,6 @@ async def test_empty_endpoint_means_aws(hass: HomeAssistant, emulator) -> None:
             },
             "access_denied",
         ),
-        ({CONF_ENDPOINT_URL: "not a url"}, "cannot_connect"),
     ],
 )
 async def test_user_flow_errors_then_recovers(
@@ -147,6 +146,35 @@ async def test_user_flow_errors_then_recovers(
         result["flow_id"], flow_input(emulator)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["127.0.0.1:4566", "not a url", "ftp://127.0.0.1:4566", "http://", "http://h/?q=1"],
+)
+async def test_an_endpoint_url_botocore_cannot_use_is_named(
+    hass: HomeAssistant, emulator: Emulator, url: str
+) -> None:
+    """No scheme, another scheme, no host: named at the field, before AWS."""
+    result = await submit_user_flow(hass, flow_input(emulator, endpoint_url=url))
+    assert result["errors"] == {"advanced": "invalid_endpoint_url"}
+    assert result["description_placeholders"]["example_url"].startswith("http://")
+    # The section holding the URL stays open to show the mistake.
+    assert result["data_schema"].schema["advanced"].options["collapsed"] is False
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], flow_input(emulator)
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_https_for_a_plain_http_server_is_named(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """https:// against the emulator: TLS fails, and the form says why."""
+    https = emulator.url.replace("http://", "https://")
+    result = await submit_user_flow(hass, flow_input(emulator, endpoint_url=https))
+    assert result["errors"] == {"base": "endpoint_tls"}
+    assert "SSL" in result["description_placeholders"]["error"]
 
 
 async def test_unreachable_endpoint(hass: HomeAssistant, socket_enabled) -> None:
@@ -341,15 +369,18 @@ async def test_options_flow(hass: HomeAssistant, loaded_entry: MockConfigEntry) 
     assert result["step_id"] == "rate_limits"
     rate_schema = result["data_schema"].schema
     defaults = {str(k): k.default() for k in rate_schema}
-    assert defaults["+18885550100"] == 3.0
-    assert defaults["+447700900123"] == 10.0
-    assert defaults["HOMEALERT"] == 10.0
+    # Each field is labelled as the identity's device: words, not raw IDs.
+    toll_free = "Toll-free number +18885550100"
+    assert defaults[toll_free] == 3.0
+    assert defaults["Long code +447700900123"] == 10.0
+    assert defaults["Sender ID HOMEALERT (GB)"] == 10.0
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {**defaults, "+18885550100": 2}
+        result["flow_id"], {**defaults, toll_free: 2}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert loaded_entry.options[CONF_MPS]["+18885550100"] == 2.0
+    assert loaded_entry.options[CONF_MPS]["HOMEALERT"] == 10.0
     assert loaded_entry.options[CONF_MAX_PRICE] == "1.5"
     # The entry reloaded with the new options and is running again.
     assert loaded_entry.runtime_data.coordinator.last_update_success

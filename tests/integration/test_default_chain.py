@@ -27,7 +27,13 @@ from custom_components.aws_eum_x.const import (
 )
 from custom_components.aws_eum_x.credentials import DefaultChain
 from custom_components.aws_eum_x.diagnostics import async_get_config_entry_diagnostics
-from eum_emulator import AccountState, Emulator, Role
+from eum_emulator import (
+    DEMO_ACCESS_KEY_ID,
+    DEMO_SECRET_ACCESS_KEY,
+    AccountState,
+    Emulator,
+    Role,
+)
 
 from .conftest import (
     demo_entry,
@@ -106,7 +112,7 @@ async def test_the_flow_shows_the_source_and_account(
     )
     assert result["step_id"] == "default_chain_confirm"
     assert result["description_placeholders"] == {
-        "source": "container-role",
+        "source": "The container's task role (ECS, EKS Pod Identity)",
         "account_id": "123456789012",
         "region": "us-east-1",
     }
@@ -138,6 +144,51 @@ async def test_sends_renew_the_task_roles_credentials(
     assert len(_worker_threads()) == 1
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert _worker_threads() == []
+
+
+async def test_environment_variables_are_named_as_such(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Botocore's "env" provider is shown in words the user recognises."""
+    _no_keys_or_files(monkeypatch, tmp_path)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", DEMO_SECRET_ACCESS_KEY)
+    result = await submit_user_flow(hass, _chain_input(emulator), "default_chain")
+    assert result["step_id"] == "default_chain_confirm"
+    assert result["description_placeholders"]["source"] == (
+        "Environment variables (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"
+    )
+    await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+
+
+def test_every_botocore_provider_has_a_readable_name() -> None:
+    """Each credential provider of the installed botocore has a label."""
+    import json  # noqa: PLC0415
+
+    from botocore import credentials  # noqa: PLC0415
+
+    strings = json.loads(
+        (
+            Path(__file__).parents[2]
+            / "custom_components"
+            / "aws_eum_x"
+            / "strings.json"
+        ).read_text(encoding="utf-8")
+    )
+    labels = strings["selector"]["credentials_source"]["options"]
+    methods = {
+        provider.METHOD
+        for provider in vars(credentials).values()
+        if isinstance(provider, type)
+        and issubclass(provider, credentials.CredentialProvider)
+        and provider.METHOD
+    }
+    assert methods
+    assert methods <= set(labels)
 
 
 async def test_nothing_found_is_named(

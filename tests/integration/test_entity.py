@@ -17,7 +17,12 @@ def account_state() -> AccountState:
         PhoneNumber("+12025550143", "US", number_type="TEN_DLC"),
         PhoneNumber("+1555123", "US", number_type="SHORT_CODE"),
     ]
-    state.pools.append(Pool("pool-2", members=["+12025550142", "+12025550143"]))
+    state.pools.append(
+        Pool(
+            "pool-0123456789abcdef0123456789c0ffee",
+            members=["+12025550142", "+12025550143"],
+        )
+    )
     return state
 
 
@@ -39,7 +44,7 @@ async def test_devices_have_readable_names_and_models(
     loaded_entry: MockConfigEntry,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    """Models say what an identity is; a pool is named by what it holds."""
+    """Models say what an identity is; a pool by the end of its ID (stable)."""
     devices = dr.async_entries_for_config_entry(device_registry, loaded_entry.entry_id)
     names = {d.name: d.model for d in devices}
     assert names["Toll-free number +18885550100"] == "Toll-free number"
@@ -47,5 +52,31 @@ async def test_devices_have_readable_names_and_models(
     assert names["US 10DLC number +12025550142"] == "US 10DLC number"
     assert names["Short code +1555123"] == "Short code"
     assert names["Sender ID HOMEALERT (GB)"] == "Sender ID"
-    assert names["Pool (1 number)"] == "Pool"
-    assert names["Pool (2 numbers)"] == "Pool"
+    assert names["Pool c0ffee"] == "Pool"
+    assert sum(name.startswith("Pool ") for name in names) == 2
+
+
+async def test_pool_entity_ids_do_not_change_with_its_members(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    account_state: AccountState,
+) -> None:
+    """A number joining the pool renames nothing: no count in the entity ID."""
+    before = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(
+            entity_registry, loaded_entry.entry_id
+        )
+    }
+    assert "binary_sensor.pool_c0ffee_two_way_messaging" in before
+    account_state.pools[-1].members.append("+1555123")
+    assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+    after = {
+        entry.entity_id
+        for entry in er.async_entries_for_config_entry(
+            entity_registry, loaded_entry.entry_id
+        )
+    }
+    assert after == before

@@ -20,6 +20,7 @@ from homeassistant.components.camera import Camera
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -34,6 +35,7 @@ from custom_components.aws_eum_x.aws_errors import (
     AwsExplicitDenyError,
     AwsRequestError,
 )
+from custom_components.aws_eum_x.const import DOMAIN
 from custom_components.aws_eum_x.helpers import async_connection
 from custom_components.aws_eum_x.media import (
     IMAGE_LIMIT_BYTES,
@@ -635,6 +637,14 @@ async def test_sources_that_name_no_file_are_refused(  # noqa: PLR0917 - fixture
     error = await _refused(hass, store, source, emulator, s3)
     assert error.translation_key == translation_key
     assert error.translation_placeholders["source"] == source
+    if translation_key == "camera_not_found":
+        translations = await async_get_translations(hass, "en", "exceptions", {DOMAIN})
+        message = translations[
+            f"component.{DOMAIN}.exceptions.{translation_key}.message"
+        ]
+        assert message.format(source=source) == (
+            "There is no camera entity camera.front_door."
+        )
 
 
 async def test_no_bucket_set_refuses_before_the_snapshot(

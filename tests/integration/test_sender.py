@@ -31,7 +31,14 @@ from custom_components.aws_eum_x.const import (
 from custom_components.aws_eum_x.sender import EVENT_MESSAGE_SENT
 from eum_emulator import DEMO_SECRET_ACCESS_KEY, AccessKey, AccountState, Emulator
 
-from .conftest import entry_data, send, set_up, setup_with_options
+from .conftest import (
+    demo_entry,
+    entry_data,
+    recipient,
+    send,
+    set_up,
+    setup_with_options,
+)
 
 US_NUMBER = "+15555550123"
 OPTED_OUT = "+15555550199"
@@ -81,6 +88,22 @@ async def test_opted_out_destination(
     assert hass.states.get(FAILED_TODAY).state == "1"
 
 
+async def test_an_error_names_the_recipient(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """A recipient's number is named as the user knows it; others stay masked."""
+    await set_up(
+        hass,
+        demo_entry(emulator, subentries_data=[recipient(OPTED_OUT, "Grandma")]),
+    )
+    err = await _error(hass, target=OPTED_OUT, message="hi")
+    assert err.translation_placeholders["target"] == "Grandma (***0199)"
+    assert "Grandma (***0199) has opted out" in str(err)
+    err = await _error(hass, target=[US_NUMBER, OPTED_OUT], message="hi")
+    assert err.translation_placeholders["sent"] == "***0123"
+    assert err.translation_placeholders["failed"].startswith("Grandma (***0199): ")
+
+
 async def test_wrong_country_identity(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
@@ -117,7 +140,7 @@ async def test_partial_failure_names_each_target(
     assert placeholders["sent_count"] == "2"
     assert placeholders["total"] == "3"
     assert placeholders["sent"] == "***0123, ***0124"
-    assert placeholders["failed"].startswith("***0199 (ConflictException")
+    assert placeholders["failed"].startswith("***0199: ConflictException")
     assert len(emulator.outbox) == 2
     assert hass.states.get(SEGMENTS_TODAY).state == "2"
     assert hass.states.get(FAILED_TODAY).state == "1"

@@ -55,7 +55,8 @@ async def test_inventory_sensor_attributes(
     assert state is not None
     assert state.state == "2"
     numbers = {n["phone_number"]: n for n in state.attributes["phone_numbers"]}
-    assert numbers["+18885550100"]["number_type"] == "TOLL_FREE"
+    assert numbers["+18885550100"]["number_type"] == "Toll-free number"
+    assert numbers["+18885550100"]["status"] == "active"
     assert numbers["+447700900123"]["capabilities"] == ["SMS"]
     senders = hass.states.get("sensor.aws_sms_123456789012_us_east_1_sender_ids")
     assert senders is not None

@@ -195,6 +195,8 @@ async def test_entry_selection(
     with pytest.raises(ServiceValidationError) as caught:
         await send(hass, target=US_NUMBER, message="hi")
     assert caught.value.translation_key == "entry_required"
+    # Named as the UI shows the field (and as YAML spells it).
+    assert "the Account field (config_entry_id in YAML)" in str(caught.value)
     with pytest.raises(ServiceValidationError) as caught:
         await send(hass, target=US_NUMBER, message="hi", config_entry_id="nope")
     assert caught.value.translation_key == "entry_not_found"
