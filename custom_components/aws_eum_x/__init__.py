@@ -1,6 +1,6 @@
 """The AWS End User Messaging SMS integration."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
@@ -15,8 +15,14 @@ from homeassistant.helpers import (
     discovery,
     issue_registry as ir,
 )
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
+from .alerts import (
+    STORAGE_VERSION as ALERTS_STORAGE_VERSION,
+    AlertTracker,
+    alerts_storage_key,
+)
 from .api import AwsConnection, SmsClient
 from .aws_errors import (
     AwsAuthError,
@@ -50,7 +56,7 @@ from .notify import async_unload_legacy_service, legacy_discovery_info
 from .queue import QueueClient, parse_queue_url
 from .receiver import EventReceiver, Recipient
 from .rotation import async_track_key_age
-from .sender import SmsSender
+from .sender import SmsSender, send_options
 from .services import async_setup_services
 from .usage import DailyUsage
 
@@ -118,6 +124,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
             entry.options.get(CONF_MEDIA_PREFIX, DEFAULT_MEDIA_PREFIX),
         ),
     )
+    if (receiver := entry.runtime_data.receiver) is not None:
+        sender = entry.runtime_data.sender
+        tracker = AlertTracker(
+            hass,
+            entry,
+            receiver,
+            lambda number, text: sender.async_send(
+                [number], text, options=send_options(entry.options, {})
+            ),
+        )
+        entry.async_on_unload(await tracker.async_load())
+        entry.runtime_data.alerts = tracker
     _remove_stale_issues(hass, entry)
     entry.async_on_unload(
         coordinator.async_add_listener(
@@ -199,7 +217,10 @@ def _remove_stale_issues(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
-    """Remove the repair issues the entry raised."""
+    """Remove the repair issues the entry raised, and its open alerts."""
+    await Store[dict[str, Any]](
+        hass, ALERTS_STORAGE_VERSION, alerts_storage_key(entry.entry_id)
+    ).async_remove()
     for domain, issue_id in list(ir.async_get(hass).issues):
         if domain == DOMAIN and entry.entry_id in issue_id:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

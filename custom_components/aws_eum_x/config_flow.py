@@ -34,6 +34,7 @@ from homeassistant.util import dt as dt_util
 import probatio
 from yarl import URL
 
+from .acknowledgement import DEFAULT_WORD
 from .api import validate_credentials
 from .aws_errors import (
     AwsAccessDeniedError,
@@ -44,10 +45,14 @@ from .aws_errors import (
     AwsSmsError,
 )
 from .const import (
+    ACK_WORD_PATTERN,
     AUTH_ACCESS_KEY,
     AUTH_ASSUME_ROLE,
     AUTH_DEFAULT_CHAIN,
     CONF_ACCESS_KEY_ID,
+    CONF_ACK_CONFIRM,
+    CONF_ACK_EXPIRY,
+    CONF_ACK_WORD,
     CONF_AUTH_METHOD,
     CONF_CALL_CRITICAL,
     CONF_CONFIGURATION_SET,
@@ -71,6 +76,7 @@ from .const import (
     CONF_SECRET_ACCESS_KEY,
     CONF_TIME_TO_LIVE,
     CONF_VOICE,
+    DEFAULT_ACK_EXPIRY_MINUTES,
     DEFAULT_DAILY_SEGMENT_CAP,
     DEFAULT_KEY_ROTATION_DAYS,
     DEFAULT_MEDIA_PREFIX,
@@ -653,6 +659,10 @@ class AwsSmsOptionsFlow(OptionsFlow):
                 MEDIA_PREFIX_PATTERN, prefix
             ):
                 errors[CONF_MEDIA_PREFIX] = "invalid_media_prefix"
+            elif not re.fullmatch(
+                ACK_WORD_PATTERN, user_input.get(CONF_ACK_WORD, DEFAULT_WORD)
+            ):
+                errors[CONF_ACK_WORD] = "invalid_acknowledgement_word"
             elif queue_url := user_input.get(CONF_QUEUE_URL):
                 errors, placeholders = await self._async_check_queue(queue_url)
             if not errors:
@@ -730,6 +740,20 @@ class AwsSmsOptionsFlow(OptionsFlow):
                         unit_of_measurement="min",
                     )
                 ),
+                # Acknowledgement by reply (needs the queue above).
+                probatio.Required(CONF_ACK_WORD, default=DEFAULT_WORD): _TEXT,
+                probatio.Required(
+                    CONF_ACK_EXPIRY, default=DEFAULT_ACK_EXPIRY_MINUTES
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=1,
+                        max=24 * 60,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="min",
+                    )
+                ),
+                probatio.Required(CONF_ACK_CONFIRM, default=True): BooleanSelector(),
                 probatio.Optional(CONF_MEDIA_BUCKET): _TEXT,
                 probatio.Optional(
                     CONF_MEDIA_PREFIX, default=DEFAULT_MEDIA_PREFIX

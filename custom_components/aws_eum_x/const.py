@@ -114,3 +114,15 @@ MEDIA_PREFIX_PATTERN: Final = r"([A-Za-z0-9_.-]+/)+"
 CAPABILITY_VOICE: Final = "VOICE"
 CAPABILITY_MMS: Final = "MMS"
 CAPABILITY_LABELS: Final = {"SMS": "SMS", "VOICE": "voice calls", "MMS": "MMS"}
+
+# Acknowledgement by reply (needs the event queue): the word the alert's
+# line asks for ("Reply OK 4821 to acknowledge."), how long an alert stays
+# open, and whether the replier gets a confirmation text.
+CONF_ACK_WORD: Final = "acknowledgement_word"
+CONF_ACK_EXPIRY: Final = "acknowledgement_expiry_minutes"
+CONF_ACK_CONFIRM: Final = "acknowledgement_confirmation"
+DEFAULT_ACK_EXPIRY_MINUTES: Final = 60
+# A word a person types on a phone: letters only, short.
+ACK_WORD_PATTERN: Final = r"[A-Za-z]{1,10}"
+# The longest an action waits for an acknowledgement or an answer, in seconds.
+MAX_WAIT_FOR_ACKNOWLEDGEMENT: Final = 3600

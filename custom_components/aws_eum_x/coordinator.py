@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from homeassistant.core import HomeAssistant
 
+    from .alerts import AlertTracker
     from .api import SmsClient
     from .media import MediaStore
     from .receiver import EventReceiver
@@ -151,6 +152,9 @@ class AwsSmsRuntimeData:
     media: MediaStore
     # Delivery events and replies, when the options name a queue.
     receiver: EventReceiver | None = None
+    # Alerts waiting for acknowledgement and questions for answers (replies
+    # come through the queue: only with one).
+    alerts: AlertTracker | None = None
 
 
 type AwsSmsConfigEntry = ConfigEntry[AwsSmsRuntimeData]

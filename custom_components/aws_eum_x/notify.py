@@ -26,8 +26,17 @@ from .const import (
 )
 from .entity import recipient_device_info
 from .phone import mask
-from .sender import call_options, normalise_targets, send_options
-from .services import ATTR_CONTEXT, ATTR_DRY_RUN, SEND_OPTIONS_SCHEMA, loaded_entry
+from .sender import call_options, message_body, normalise_targets, send_options
+from .services import (
+    ACKNOWLEDGEMENT_SCHEMA,
+    ATTR_CONTEXT,
+    ATTR_DRY_RUN,
+    ATTR_TAG,
+    SEND_OPTIONS_SCHEMA,
+    acknowledgement_settings,
+    async_text_with_acknowledgement,
+    loaded_entry,
+)
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigSubentry
@@ -46,7 +55,11 @@ ATTR_CALL = "call"
 # ``data``: the message options, and ``call: true`` for a critical alert
 # that also calls (see _async_call).
 DATA_SCHEMA = probatio.Schema(
-    {**SEND_OPTIONS_SCHEMA, probatio.Optional(ATTR_CALL, default=False): cv.boolean}
+    {
+        **SEND_OPTIONS_SCHEMA,
+        **ACKNOWLEDGEMENT_SCHEMA,
+        probatio.Optional(ATTR_CALL, default=False): cv.boolean,
+    }
 )
 # The text's options its call takes too. An identity, price limit, message
 # type or time to live in ``data`` is the text's: an SMS identity cannot
@@ -89,10 +102,21 @@ class AwsSmsNotificationService(BaseNotificationService):
         targets = kwargs.get(ATTR_TARGET) or []
         title = kwargs.get(ATTR_TITLE)
         sender = entry.runtime_data.sender
+        settings = acknowledgement_settings(entry, data)
+        options = send_options(entry.options, data)
         try:
-            await sender.async_send(
-                targets, message, title=title, options=send_options(entry.options, data)
-            )
+            if settings is None:
+                await sender.async_send(targets, message, title=title, options=options)
+            else:
+                await async_text_with_acknowledgement(
+                    self.hass,
+                    entry,
+                    targets,
+                    message_body(message, title),
+                    settings,
+                    options=options,
+                    tag=data.get(ATTR_TAG),
+                )
         except HomeAssistantError:
             # A critical alert still calls when its text failed (blocked,
             # opted out): the call is what is meant to wake someone.

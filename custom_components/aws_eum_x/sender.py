@@ -175,6 +175,15 @@ class SentMessage:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
+class PartialSendError(HomeAssistantError):
+    """Some targets were sent to and some failed; ``sent`` says which."""
+
+    def __init__(self, sent: list[SentMessage], **kwargs: Any) -> None:  # noqa: ANN401
+        """Keep what was sent: an alert to them still counts their replies."""
+        super().__init__(**kwargs)
+        self.sent = sent
+
+
 @dataclass(frozen=True, kw_only=True)
 class _Job:
     """One message to each target: how to send it, and what it costs."""
@@ -724,7 +733,8 @@ class SmsSender:
             raise _translated_error(
                 err, target_label(self._entry, number), region
             ) from err
-        raise HomeAssistantError(
+        raise PartialSendError(
+            sent,
             translation_domain=DOMAIN,
             translation_key="partial_failure",
             translation_placeholders={

@@ -25,6 +25,7 @@ from .entity import (
 )
 from .events import MESSAGE_CHANNELS, channel_statuses
 from .inventory import number_label
+from .phone import mask
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
     from homeassistant.helpers.typing import StateType
 
+    from .alerts import AlertTracker
     from .coordinator import AwsSmsConfigEntry
     from .events import DeliveryEvent
     from .inventory import Inventory, OriginIdentity
@@ -286,6 +288,50 @@ class UsageSensor(SensorEntity):
         return self.entity_description.attributes_fn(self._usage)
 
 
+class UnacknowledgedAlertsSensor(SensorEntity):
+    """How many alerts wait for acknowledgement (and questions for answers)."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "unacknowledged_alerts"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    def __init__(self, entry: AwsSmsConfigEntry, tracker: AlertTracker) -> None:
+        """Count the open alerts ``tracker`` keeps for ``entry``."""
+        self._tracker = tracker
+        self._attr_unique_id = f"{entry.entry_id}_unacknowledged_alerts"
+        self._attr_device_info = service_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Update whenever an alert is sent, settled or expires."""
+        self.async_on_remove(
+            self._tracker.async_add_listener(self.async_write_ha_state)
+        )
+
+    @property
+    def native_value(self) -> int:
+        """Return how many alerts are open."""
+        return len(self._tracker.open_alerts)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Name each open alert by its tag (no number, no code)."""
+        alerts = self._tracker.open_alerts
+        return {
+            "tags": [a.tag for a in alerts if a.tag],
+            "alerts": [
+                {
+                    "tag": a.tag,
+                    "kind": a.kind,
+                    "sent": a.created.isoformat(),
+                    "expires": a.expires.isoformat(),
+                    "targets": [mask(t) for t in a.targets],
+                }
+                for a in alerts
+            ],
+        }
+
+
 # AWS's UNKNOWN (no final report from the carrier) as a state of its own:
 # "unknown" is Home Assistant's state of a sensor without a value.
 OUTCOME_UNKNOWN: Final = "outcome_unknown"
@@ -410,6 +456,8 @@ async def async_setup_entry(
         async_add_entities(
             UsageSensor(entry, description) for description in OUTCOME_SENSORS
         )
+        if (tracker := entry.runtime_data.alerts) is not None:
+            async_add_entities([UnacknowledgedAlertsSensor(entry, tracker)])
         for subentry in entry.subentries.values():
             if subentry.subentry_type == SUBENTRY_RECIPIENT:
                 async_add_entities(
