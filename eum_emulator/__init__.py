@@ -7,6 +7,7 @@ from Python, or ``python -m eum_emulator`` from a shell.
 
 from .errors import AwsError, InboundError
 from .faults import Fault
+from .media_bucket import provision_media_bucket
 from .receiving import provision_receiving
 from .segments import count_segments
 from .server import Emulator, create_app
@@ -51,5 +52,6 @@ __all__ = [
     "StateError",
     "count_segments",
     "create_app",
+    "provision_media_bucket",
     "provision_receiving",
 ]

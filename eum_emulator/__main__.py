@@ -79,6 +79,20 @@ def main(argv: list[str] | None = None) -> int:
                 f"at {emulator.container_credentials_url(role.name)}",
                 flush=True,
             )
+        # Each region has its own numbers and sender IDs: say which, since a
+        # client signing for another region sees none of them.
+        by_region: dict[str, list[str]] = {}
+        for number in state.phone_numbers:
+            by_region.setdefault(number.region, []).append(number.phone_number)
+        for sender in state.sender_ids:
+            by_region.setdefault(sender.region, []).append(sender.sender_id)
+        identities = "; ".join(
+            f"{region}: {', '.join(names)}" for region, names in by_region.items()
+        )
+        print(
+            f"eum_emulator: origination identities by region: {identities or 'none'}",
+            flush=True,
+        )
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve_until_terminated(emulator, args.host, args.port, ready))

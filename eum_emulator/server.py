@@ -27,12 +27,13 @@ from . import sts
 from .errors import AwsError, InboundError
 from .faults import Fault, FaultQueue, apply_fault
 from .gateway import MOTO_SERVICES, MotoGateway
+from .media_bucket import MEDIA_BUCKET_NAME, MEDIA_PREFIX, provision_media_bucket
 from .messaging import Messaging
 from .receiving import provision_receiving
 from .service import SERVICE_NAME, SIGNING_NAME, OutboxMessage, SmsVoiceService
 from .sessions import DEFAULT_DURATION_SECONDS, active_sessions, issue_session
 from .sigv4 import Caller, authenticate, credential_service, signing_regions
-from .state import AccountState, Role
+from .state import AccessKey, AccountState, Role
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -170,14 +171,34 @@ async def handle_aws(request: web.Request) -> web.Response:
     return await _handle_query(request, body)
 
 
+def outbox_document(outbox: list[OutboxMessage]) -> dict[str, Any]:
+    """Return the outbox as ``GET /_emulator/outbox`` shows it.
+
+    People read it in a browser after trying the integration, whose setup
+    and option checks send DryRun messages first: the messages really sent
+    come first (in the order they were accepted), then the dry runs, and
+    each message starts with its ``dry_run`` flag.
+    """
+    ordered = [m for m in outbox if not m.dry_run] + [m for m in outbox if m.dry_run]
+    return {
+        "sent": len(outbox) - sum(m.dry_run for m in outbox),
+        "dry_runs": sum(m.dry_run for m in outbox),
+        "messages": [{"dry_run": m.dry_run} | m.as_dict() for m in ordered],
+    }
+
+
 async def handle_outbox(request: web.Request) -> web.Response:
-    """GET: the accepted messages; DELETE: forget them."""
+    """GET: the accepted messages, indented; DELETE: forget them."""
     service = request.app[_SERVICE_KEY]
     with service.lock:
         if request.method == "DELETE":
             service.outbox.clear()
-        messages = [m.as_dict() for m in service.outbox]
-    return web.json_response({"messages": messages})
+        document = outbox_document(service.outbox)
+    return web.json_response(document, dumps=_indented)
+
+
+def _indented(data: Any) -> str:
+    return json.dumps(data, indent=2) + "\n"
 
 
 async def handle_faults(request: web.Request) -> web.Response:
@@ -471,13 +492,8 @@ class Emulator:
             loop,
         ).result()
 
-    def provision_receiving(self, region: str = "us-east-1") -> dict[str, str]:
-        """Create what docs/aws/receiving.yaml creates, in the emulator.
-
-        See :func:`eum_emulator.receiving.provision_receiving`; it signs with
-        the account's first long-term key that may call everything. Blocks:
-        call it from a thread other than the emulator's.
-        """
+    def _provisioning_key(self) -> AccessKey:
+        """Return the account's first long-term key that may call everything."""
         with self.service.lock:
             key = next(
                 (
@@ -489,8 +505,39 @@ class Emulator:
             )
         if key is None:
             raise RuntimeError("The account has no key that may call everything")
+        return key
+
+    def provision_receiving(self, region: str = "us-east-1") -> dict[str, str]:
+        """Create what docs/aws/receiving.yaml creates, in the emulator.
+
+        See :func:`eum_emulator.receiving.provision_receiving`; it signs with
+        the account's first long-term key that may call everything. Blocks:
+        call it from a thread other than the emulator's.
+        """
+        key = self._provisioning_key()
         return provision_receiving(
             self.url,
+            region=region,
+            access_key_id=key.access_key_id,
+            secret_access_key=key.secret_access_key,
+        )
+
+    def provision_media_bucket(
+        self,
+        bucket: str = MEDIA_BUCKET_NAME,
+        prefix: str = MEDIA_PREFIX,
+        region: str = "us-east-1",
+    ) -> dict[str, str]:
+        """Create what docs/aws/media.yaml creates, in the emulator.
+
+        See :func:`eum_emulator.media_bucket.provision_media_bucket`; it
+        signs as :meth:`provision_receiving` does, and blocks as it does.
+        """
+        key = self._provisioning_key()
+        return provision_media_bucket(
+            self.url,
+            bucket=bucket,
+            prefix=prefix,
             region=region,
             access_key_id=key.access_key_id,
             secret_access_key=key.secret_access_key,

@@ -2,6 +2,8 @@
 
 Each operation takes the parsed JSON request and the authenticated caller and
 returns the output shape as JSON-ready data, or raises :class:`AwsError`.
+Numbers, sender IDs, pools and configuration sets are looked up in the
+region the request was signed for, as AWS keeps them per region.
 Requests are validated against botocore's service model first, so the
 emulator rejects what AWS rejects and accepts what AWS accepts.
 """
@@ -50,6 +52,7 @@ from .state import (
     Pool,
     SenderId,
     action_allowed,
+    in_region,
 )
 from .validation import validate_input
 from .voice import (
@@ -425,9 +428,9 @@ class SmsVoiceService:
         if params.get("Owner") == "SHARED":
             return {"PhoneNumbers": []}
         numbers = self._select(
-            self.state.phone_numbers,
+            in_region(self.state.phone_numbers, caller.region),
             params.get("PhoneNumberIds"),
-            self.state.find_phone_number,
+            lambda ref: self.state.find_phone_number(ref, caller.region),
             "phone-number",
         )
         numbers = _apply_filters(
@@ -473,11 +476,11 @@ class SmsVoiceService:
             return {"SenderIds": []}
         wanted = params.get("SenderIds")
         senders = self._select(
-            self.state.sender_ids,
+            in_region(self.state.sender_ids, caller.region),
             [f"{s['SenderId']}/{s['IsoCountryCode']}" for s in wanted]
             if wanted
             else None,
-            self._find_sender_by_pair,
+            lambda pair: self._find_sender_by_pair(pair, caller.region),
             "sender-id",
         )
         senders = _apply_filters(
@@ -496,12 +499,12 @@ class SmsVoiceService:
         items = [self.sender_id_info(s, caller) for s in senders]
         return _paginate("DescribeSenderIds", "SenderIds", items, params)
 
-    def _find_sender_by_pair(self, pair: str) -> SenderId | None:
+    def _find_sender_by_pair(self, pair: str, region: str) -> SenderId | None:
         sender_id, _, country = pair.partition("/")
         return next(
             (
                 s
-                for s in self.state.sender_ids
+                for s in in_region(self.state.sender_ids, region)
                 if s.sender_id == sender_id and s.iso_country_code == country
             ),
             None,
@@ -527,7 +530,10 @@ class SmsVoiceService:
         if params.get("Owner") == "SHARED":
             return {"Pools": []}
         pools = self._select(
-            self.state.pools, params.get("PoolIds"), self.state.find_pool, "pool"
+            in_region(self.state.pools, caller.region),
+            params.get("PoolIds"),
+            lambda ref: self.state.find_pool(ref, caller.region),
+            "pool",
         )
         pools = _apply_filters(
             pools,
@@ -553,9 +559,9 @@ class SmsVoiceService:
     def describe_configuration_sets(self, params: Params, caller: Caller) -> Result:
         """DescribeConfigurationSets."""
         sets = self._select(
-            self.state.configuration_sets,
+            in_region(self.state.configuration_sets, caller.region),
             params.get("ConfigurationSetNames"),
-            self.state.find_configuration_set,
+            lambda ref: self.state.find_configuration_set(ref, caller.region),
             "configuration-set",
         )
         sets = _apply_filters(
@@ -628,29 +634,38 @@ class SmsVoiceService:
     # -- sending: what SendTextMessage, SendMediaMessage, SendVoiceMessage share
 
     def _resolve_origin(
-        self, ref: str | None, country: str | None, capability: str = "SMS"
+        self,
+        ref: str | None,
+        country: str | None,
+        region: str,
+        capability: str = "SMS",
     ) -> tuple[PhoneNumber | SenderId, str]:
         """Return the identity a message leaves from and the key it is metered by.
 
-        ``capability`` is what the message needs of it: SMS, MMS or VOICE.
+        Only ``region``'s identities can send. ``capability`` is what the
+        message needs of it: SMS, MMS or VOICE.
         """
+        state = self.state
         if ref is None:
             return self._pick_origin(
-                list(self.state.phone_numbers) + list(self.state.sender_ids),
+                [
+                    *in_region(state.phone_numbers, region),
+                    *in_region(state.sender_ids, region),
+                ],
                 country,
                 capability,
             )
-        if number := self.state.find_phone_number(ref):
+        if number := state.find_phone_number(ref, region):
             candidate: PhoneNumber | SenderId = number
-        elif sender := self.state.find_sender_id(ref):
+        elif sender := state.find_sender_id(ref, region):
             candidate = sender
-        elif pool := self.state.find_pool(ref):
+        elif pool := state.find_pool(ref, region):
             members = [
                 found
                 for member in pool.members
                 if (
-                    found := self.state.find_phone_number(member)
-                    or self.state.find_sender_id(member)
+                    found := state.find_phone_number(member, region)
+                    or state.find_sender_id(member, region)
                 )
             ]
             return self._pick_origin(members, country, capability)
@@ -751,12 +766,14 @@ class SmsVoiceService:
             self.throttled += 1
             raise AwsError("ThrottlingException", "Rate exceeded.")
 
-    def _configuration_set(self, params: Params) -> ConfigurationSet | None:
+    def _configuration_set(
+        self, params: Params, region: str
+    ) -> ConfigurationSet | None:
         """Return the configuration set a send names, or raise that it is unknown."""
         name = params.get("ConfigurationSetName")
         if not name:
             return None
-        return self._find_config_set_or_raise(name)
+        return self._find_config_set_or_raise(name, region)
 
     def _check_protect_configuration(self, params: Params) -> None:
         # The emulated account has no protect configurations.
@@ -850,9 +867,9 @@ class SmsVoiceService:
         dry_run = bool(params.get("DryRun", False))
         country = destination_country(destination)
         origin, origin_key = self._resolve_origin(
-            params.get("OriginationIdentity"), country
+            params.get("OriginationIdentity"), country, caller.region
         )
-        config_set = self._configuration_set(params)
+        config_set = self._configuration_set(params, caller.region)
         self._check_opted_out(destination)
         self._check_verified(destination, simulator_ok=True)
 
@@ -958,9 +975,9 @@ class SmsVoiceService:
         dry_run = bool(params.get("DryRun", False))
         country = destination_country(destination)
         origin, origin_key = self._resolve_origin(
-            params["OriginationIdentity"], country, "MMS"
+            params["OriginationIdentity"], country, caller.region, "MMS"
         )
-        config_set = self._configuration_set(params)
+        config_set = self._configuration_set(params, caller.region)
         self._check_protect_configuration(params)
         self._check_opted_out(destination)
         self._check_verified(destination, simulator_ok=False)
@@ -1062,9 +1079,9 @@ class SmsVoiceService:
         dry_run = bool(params.get("DryRun", False))
         country = destination_country(destination)
         origin, origin_key = self._resolve_origin(
-            params["OriginationIdentity"], country, "VOICE"
+            params["OriginationIdentity"], country, caller.region, "VOICE"
         )
-        config_set = self._configuration_set(params)
+        config_set = self._configuration_set(params, caller.region)
         self._check_protect_configuration(params)
         sandbox = self.state.tier == "SANDBOX"
         if sandbox and country not in VOICE_SANDBOX_COUNTRIES:
@@ -1184,8 +1201,8 @@ class SmsVoiceService:
 
     # -- two-way and opt-out settings ------------------------------------------
 
-    def _find_number_or_raise(self, ref: str) -> PhoneNumber:
-        number = self.state.find_phone_number(ref)
+    def _find_number_or_raise(self, ref: str, region: str) -> PhoneNumber:
+        number = self.state.find_phone_number(ref, region)
         if number is None:
             raise _not_found("phone-number", ref)
         return number
@@ -1214,14 +1231,17 @@ class SmsVoiceService:
             )
         return bool(enabled), channel
 
-    def _check_opt_out_list(self, params: Params) -> str | None:
+    def _check_opt_out_list(self, params: Params, region: str) -> str | None:
         name: str | None = params.get("OptOutListName")
         if name is None:
             return None
-        # Opt-out lists are not modelled; the ones in use exist, and Default.
+        # Opt-out lists are not modelled; the ones in use in the region exist,
+        # and Default.
         known = {"Default"}
-        known.update(n.opt_out_list_name for n in self.state.phone_numbers)
-        known.update(p.opt_out_list_name for p in self.state.pools)
+        known.update(
+            n.opt_out_list_name for n in in_region(self.state.phone_numbers, region)
+        )
+        known.update(p.opt_out_list_name for p in in_region(self.state.pools, region))
         short = name.rsplit(":opt-out-list/", 1)[-1]
         if short not in known:
             raise _not_found("opt-out-list", name)
@@ -1256,7 +1276,7 @@ class SmsVoiceService:
         is returned": set a pooled number's two-way and opt-out settings on
         its pool (UpdatePool), which the emulator copies to its members.
         """
-        number = self._find_number_or_raise(params["PhoneNumberId"])
+        number = self._find_number_or_raise(params["PhoneNumberId"], caller.region)
         pool = self._pool_of(number)
         if pool is not None:
             raise AwsError(
@@ -1268,7 +1288,7 @@ class SmsVoiceService:
                 ResourceId=number.phone_number_id,
             )
         two_way = self._check_two_way(params, number)
-        opt_out_list = self._check_opt_out_list(params)
+        opt_out_list = self._check_opt_out_list(params, caller.region)
         self._apply_number_settings(number, params, two_way, opt_out_list)
         if "InternationalSendingEnabled" in params:
             number.international_sending_enabled = params["InternationalSendingEnabled"]
@@ -1281,11 +1301,11 @@ class SmsVoiceService:
         settings differ (TWO_WAY_CONFIG_MISMATCH, OPT_OUT_LIST_MISMATCH,
         SELF_MANAGED_OPT_OUTS_MISMATCH), so the members share the pool's.
         """
-        pool = self.state.find_pool(params["PoolId"])
+        pool = self.state.find_pool(params["PoolId"], caller.region)
         if pool is None:
             raise _not_found("pool", params["PoolId"])
         two_way = self._check_two_way(params, pool)
-        opt_out_list = self._check_opt_out_list(params)
+        opt_out_list = self._check_opt_out_list(params, caller.region)
         self._apply_number_settings(pool, params, two_way, opt_out_list)
         if "SharedRoutesEnabled" in params:
             pool.shared_routes_enabled = params["SharedRoutesEnabled"]
@@ -1295,7 +1315,9 @@ class SmsVoiceService:
             if key in params
         }
         for member in pool.members:
-            if (number := self.state.find_phone_number(member)) is not None:
+            if (
+                number := self.state.find_phone_number(member, pool.region)
+            ) is not None:
                 self._apply_number_settings(
                     number,
                     shared,
@@ -1308,7 +1330,7 @@ class SmsVoiceService:
         return next(
             (
                 p
-                for p in self.state.pools
+                for p in in_region(self.state.pools, number.region)
                 if number.phone_number in p.members
                 or number.phone_number_id in p.members
             ),
@@ -1317,8 +1339,8 @@ class SmsVoiceService:
 
     # -- configuration sets and event destinations -----------------------------
 
-    def _find_config_set_or_raise(self, ref: str) -> ConfigurationSet:
-        config_set = self.state.find_configuration_set(ref)
+    def _find_config_set_or_raise(self, ref: str, region: str) -> ConfigurationSet:
+        config_set = self.state.find_configuration_set(ref, region)
         if config_set is None:
             raise _not_found("configuration-set", ref)
         return config_set
@@ -1326,7 +1348,7 @@ class SmsVoiceService:
     def create_configuration_set(self, params: Params, caller: Caller) -> Result:
         """CreateConfigurationSet."""
         name = params["ConfigurationSetName"]
-        if self.state.find_configuration_set(name) is not None:
+        if self.state.find_configuration_set(name, caller.region) is not None:
             raise AwsError(
                 "ConflictException",
                 f"Configuration set {name} already exists.",
@@ -1338,6 +1360,7 @@ class SmsVoiceService:
             name=name,
             tags=[dict(tag) for tag in params.get("Tags", [])],
             created=datetime.now(UTC),
+            region=caller.region,
         )
         self.state.configuration_sets.append(config_set)
         return {
@@ -1349,7 +1372,9 @@ class SmsVoiceService:
 
     def delete_configuration_set(self, params: Params, caller: Caller) -> Result:
         """DeleteConfigurationSet: answers with what was deleted."""
-        config_set = self._find_config_set_or_raise(params["ConfigurationSetName"])
+        config_set = self._find_config_set_or_raise(
+            params["ConfigurationSetName"], caller.region
+        )
         self.state.configuration_sets.remove(config_set)
         return self._configuration_set_info(config_set, caller)
 
@@ -1396,7 +1421,9 @@ class SmsVoiceService:
 
     def create_event_destination(self, params: Params, caller: Caller) -> Result:
         """CreateEventDestination (enabled on creation, as in AWS)."""
-        config_set = self._find_config_set_or_raise(params["ConfigurationSetName"])
+        config_set = self._find_config_set_or_raise(
+            params["ConfigurationSetName"], caller.region
+        )
         name = params["EventDestinationName"]
         if config_set.find_event_destination(name) is not None:
             raise AwsError(
@@ -1418,9 +1445,11 @@ class SmsVoiceService:
         return self._event_destination_result(config_set, destination, caller)
 
     def _existing_destination(
-        self, params: Params
+        self, params: Params, region: str
     ) -> tuple[ConfigurationSet, EventDestination]:
-        config_set = self._find_config_set_or_raise(params["ConfigurationSetName"])
+        config_set = self._find_config_set_or_raise(
+            params["ConfigurationSetName"], region
+        )
         name = params["EventDestinationName"]
         destination = config_set.find_event_destination(name)
         if destination is None:
@@ -1429,13 +1458,13 @@ class SmsVoiceService:
 
     def update_event_destination(self, params: Params, caller: Caller) -> Result:
         """UpdateEventDestination: what is given replaces what was."""
-        config_set, destination = self._existing_destination(params)
+        config_set, destination = self._existing_destination(params, caller.region)
         self._destination_from(params, destination.name, destination)
         return self._event_destination_result(config_set, destination, caller)
 
     def delete_event_destination(self, params: Params, caller: Caller) -> Result:
         """DeleteEventDestination: answers with what was deleted."""
-        config_set, destination = self._existing_destination(params)
+        config_set, destination = self._existing_destination(params, caller.region)
         config_set.event_destinations.remove(destination)
         return self._event_destination_result(config_set, destination, caller)
 

@@ -3,6 +3,10 @@
 The state is plain data. It loads from a YAML or JSON file whose keys are the
 snake_case names of the dataclass fields below; anything left out takes the
 value of the demo account, so a state file only states what differs.
+
+Phone numbers, sender IDs, pools and configuration sets are regional, as in
+AWS: each has a ``region`` (us-east-1 unless it names another), and a request
+signed for a region sees that region's only.
 """
 
 import base64
@@ -12,7 +16,7 @@ import fnmatch
 import hashlib
 import json
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import yaml
 
@@ -27,6 +31,19 @@ DEMO_ACCOUNT_ID = "123456789012"
 # AWS's documented example key pair: never a real credential.
 DEMO_ACCESS_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
 DEMO_SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"  # noqa: S105
+# The IAM user the demo key belongs to (AccessKey's default user name).
+DEMO_USER_ARN = f"arn:aws:iam::{DEMO_ACCOUNT_ID}:user/home-assistant"
+# A role in a second account that the demo user may assume, so that the
+# integration's role method (and, through the container-credentials
+# endpoint, its default chain) can be tried without writing a state file.
+# Another account than the key's: its entry can sit next to the key's.
+DEMO_ROLE_ACCOUNT_ID = "210987654321"
+DEMO_ROLE_NAME = "aws-eum-x-demo"
+DEMO_ROLE_ARN = f"arn:aws:iam::{DEMO_ROLE_ACCOUNT_ID}:role/{DEMO_ROLE_NAME}"
+
+# Where an inventory item (number, sender ID, pool, configuration set) is when
+# it names no region: the demo's US numbers are there, and the tests sign for it.
+DEFAULT_REGION = "us-east-1"
 
 # Fixed creation time so that responses are reproducible between runs.
 _DEMO_CREATED = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
@@ -100,6 +117,9 @@ ROLE_ARN_RE = re.compile(
     r"(?P<path>/(?:[\w+=,.@-]+/)*)(?P<name>[\w+=,.@-]{1,64})"
 )
 _ACCOUNT_ID_RE = re.compile(r"\d{12}")
+# An AWS region's name (us-east-1, us-gov-west-1 ...); which regions exist is
+# the endpoint's question (sigv4.signing_regions), not the state file's.
+_REGION_RE = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
 _E164_RE = re.compile(r"\+[1-9]\d{1,18}")
 MIN_MAX_SESSION_DURATION = 3600
 MAX_MAX_SESSION_DURATION = 43200
@@ -114,6 +134,21 @@ def role_id(role_arn: str) -> str:
     """Return the role's unique ID (``AROA`` and 17 characters), stable per ARN."""
     digest = base64.b32encode(hashlib.sha256(role_arn.encode()).digest()).decode()
     return f"AROA{digest[:17]}"
+
+
+def check_region(region: Any) -> None:
+    """Reject what cannot be an inventory item's region."""
+    if not isinstance(region, str) or not _REGION_RE.fullmatch(region):
+        raise StateError(f"region {region!r} is not an AWS region name")
+
+
+class _Regional(Protocol):
+    region: str
+
+
+def in_region[T: _Regional](items: list[T], region: str | None) -> list[T]:
+    """Return the items in ``region`` (all of them for None)."""
+    return [item for item in items if region is None or item.region == region]
 
 
 def action_allowed(allowed_actions: list[str] | None, action: str) -> bool:
@@ -219,9 +254,11 @@ class PhoneNumber:
     mps: float | None = None
     phone_number_id: str = ""
     created: datetime = _DEMO_CREATED
+    region: str = DEFAULT_REGION
 
     def __post_init__(self) -> None:
         """Derive the stable ID from the number when the state gives none."""
+        check_region(self.region)
         if not self.phone_number_id:
             self.phone_number_id = _stable_id("phone", self.phone_number)
 
@@ -251,6 +288,11 @@ class SenderId:
     registration_required: bool = False
     deletion_protection_enabled: bool = False
     mps: float | None = None
+    region: str = DEFAULT_REGION
+
+    def __post_init__(self) -> None:
+        """Reject a region that is none."""
+        check_region(self.region)
 
     @property
     def messages_per_second(self) -> float:
@@ -275,6 +317,12 @@ class Pool:
     shared_routes_enabled: bool = False
     deletion_protection_enabled: bool = False
     created: datetime = _DEMO_CREATED
+    # Its members are numbers and sender IDs of this region.
+    region: str = DEFAULT_REGION
+
+    def __post_init__(self) -> None:
+        """Reject a region that is none."""
+        check_region(self.region)
 
 
 @dataclass
@@ -303,9 +351,11 @@ class ConfigurationSet:
     event_destinations: list[EventDestination] = field(default_factory=list)
     tags: list[dict[str, str]] = field(default_factory=list)
     created: datetime = _DEMO_CREATED
+    region: str = DEFAULT_REGION
 
     def __post_init__(self) -> None:
         """Build event destinations given as mappings (from a state file)."""
+        check_region(self.region)
         self.event_destinations = [
             item
             if isinstance(item, EventDestination)
@@ -431,7 +481,19 @@ def _demo_keys() -> list[AccessKey]:
     return [AccessKey(DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY)]
 
 
+def _demo_roles() -> list[Role]:
+    # No external ID: the role is the demo user's own, in a second account.
+    return [Role.from_arn(DEMO_ROLE_ARN, trusted=[DEMO_USER_ARN])]
+
+
 def _demo_phone_numbers() -> list[PhoneNumber]:
+    """Return the demo's numbers: most in us-east-1, one each in two EU regions.
+
+    The European regions' GB long codes may send internationally, so that an
+    entry in either region can text the US numbers the README (and the
+    integration's tests of entries in eu-west-1 and eu-west-2) use; every
+    other region has no numbers.
+    """
     return [
         PhoneNumber(
             phone_number="+18885550100",
@@ -449,6 +511,25 @@ def _demo_phone_numbers() -> list[PhoneNumber]:
             capabilities=["SMS"],
             monthly_leasing_price="1.00",
             two_way_enabled=True,
+        ),
+        # In Ofcom's drama range (07700 900000-900999), as the one above.
+        PhoneNumber(
+            phone_number="+447700900200",
+            iso_country_code="GB",
+            number_type="LONG_CODE",
+            capabilities=["SMS", "VOICE"],
+            monthly_leasing_price="1.00",
+            international_sending_enabled=True,
+            region="eu-west-2",
+        ),
+        PhoneNumber(
+            phone_number="+447700900300",
+            iso_country_code="GB",
+            number_type="LONG_CODE",
+            capabilities=["SMS"],
+            monthly_leasing_price="1.00",
+            international_sending_enabled=True,
+            region="eu-west-1",
         ),
     ]
 
@@ -498,7 +579,7 @@ class AccountState:
     # Largest allowed difference between the request's clock and ours.
     max_clock_skew_seconds: int = 300
     # Roles callers may assume (STS AssumeRole, the container endpoint).
-    roles: list[Role] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=_demo_roles)
     # The Authorization header the container-credentials endpoint requires
     # (AWS_CONTAINER_AUTHORIZATION_TOKEN); None: no header needed.
     container_authorization_token: str | None = None
@@ -605,34 +686,38 @@ class AccountState:
         """Return the first role with this name, in whichever account."""
         return next((r for r in self.roles if r.name == name), None)
 
-    def find_phone_number(self, ref: str) -> PhoneNumber | None:
-        """Find a phone number by E.164 number, ID or ARN."""
-        for number in self.phone_numbers:
+    def find_phone_number(
+        self, ref: str, region: str | None = None
+    ) -> PhoneNumber | None:
+        """Find a phone number by E.164 number, ID or ARN (in ``region``, or any)."""
+        for number in in_region(self.phone_numbers, region):
             if ref in (number.phone_number, number.phone_number_id):
                 return number
             if ref.endswith(f":phone-number/{number.phone_number_id}"):
                 return number
         return None
 
-    def find_sender_id(self, ref: str) -> SenderId | None:
-        """Find a sender ID by its text or ARN."""
-        for sender in self.sender_ids:
+    def find_sender_id(self, ref: str, region: str | None = None) -> SenderId | None:
+        """Find a sender ID by its text or ARN (in ``region``, or any)."""
+        for sender in in_region(self.sender_ids, region):
             if ref == sender.sender_id or ref.endswith(
                 f":sender-id/{sender.sender_id}/{sender.iso_country_code}"
             ):
                 return sender
         return None
 
-    def find_pool(self, ref: str) -> Pool | None:
-        """Find a pool by ID or ARN."""
-        for pool in self.pools:
+    def find_pool(self, ref: str, region: str | None = None) -> Pool | None:
+        """Find a pool by ID or ARN (in ``region``, or any)."""
+        for pool in in_region(self.pools, region):
             if ref == pool.pool_id or ref.endswith(f":pool/{pool.pool_id}"):
                 return pool
         return None
 
-    def find_configuration_set(self, ref: str) -> ConfigurationSet | None:
-        """Find a configuration set by name or ARN."""
-        for config_set in self.configuration_sets:
+    def find_configuration_set(
+        self, ref: str, region: str | None = None
+    ) -> ConfigurationSet | None:
+        """Find a configuration set by name or ARN (in ``region``, or any)."""
+        for config_set in in_region(self.configuration_sets, region):
             if ref == config_set.name or ref.endswith(
                 f":configuration-set/{config_set.name}"
             ):

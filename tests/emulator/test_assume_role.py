@@ -1,9 +1,13 @@
 """STS AssumeRole: roles, trust, external IDs and temporary credentials."""
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from contextlib import closing
+from datetime import UTC, datetime, timedelta, tzinfo
+import json
 import re
 from typing import Any
+import urllib.request
 
 from aiobotocore.config import AioConfig
 from aiobotocore.credentials import AioRefreshableCredentials
@@ -13,6 +17,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
+import botocore.session
 import pytest
 
 from eum_emulator import (
@@ -24,7 +29,11 @@ from eum_emulator import (
     Role,
     StateError,
     sessions,
+    sigv4,
 )
+from eum_emulator.state import DEMO_ROLE_ARN
+
+from .conftest import PATIENCE
 
 OTHER_ACCOUNT = "210987654321"
 SENDER_ARN = f"arn:aws:iam::{OTHER_ACCOUNT}:role/sender"
@@ -92,13 +101,14 @@ async def test_assumed_role_acts_as_the_role_in_its_account(
         ExternalId=EXTERNAL_ID,
         SourceIdentity="alice",
     )
+    after = datetime.now(UTC)
     credentials = result["Credentials"]
     assert re.fullmatch(r"ASIA[A-Z0-9]{16}", credentials["AccessKeyId"])
     assert len(credentials["SecretAccessKey"]) == 40
     assert len(credentials["SessionToken"]) > 300
-    # DurationSeconds defaults to one hour.
-    lifetime = credentials["Expiration"] - before
-    assert timedelta(seconds=3599) <= lifetime <= timedelta(seconds=3602)
+    # DurationSeconds defaults to one hour (from the call, up to a second).
+    issued_at = credentials["Expiration"] - timedelta(hours=1)
+    assert before - timedelta(seconds=1) <= issued_at <= after + timedelta(seconds=1)
     assumed_arn = f"arn:aws:sts::{OTHER_ACCOUNT}:assumed-role/sender/ha-session"
     assert result["AssumedRoleUser"]["Arn"] == assumed_arn
     role_id, session = result["AssumedRoleUser"]["AssumedRoleId"].split(":")
@@ -136,8 +146,9 @@ async def test_duration_and_role_path(aws_client) -> None:
         ExternalId=EXTERNAL_ID,
         DurationSeconds=7200,
     )
-    lifetime = result["Credentials"]["Expiration"] - before
-    assert timedelta(seconds=7199) <= lifetime <= timedelta(seconds=7202)
+    after = datetime.now(UTC)
+    issued_at = result["Credentials"]["Expiration"] - timedelta(hours=2)
+    assert before - timedelta(seconds=1) <= issued_at <= after + timedelta(seconds=1)
 
     reader = await sts.assume_role(RoleArn=READER_ARN, RoleSessionName="s1")
     assert reader["AssumedRoleUser"]["Arn"] == (
@@ -302,19 +313,46 @@ async def test_missing_and_mistyped_parameters(emulator: Emulator) -> None:
     assert "Member must be of type integer" in text
 
 
-async def test_expired_credentials(aws_client) -> None:
+class _EmulatorTime(datetime):
+    """What the emulator takes for now: an instant the test sets."""
+
+    instant = datetime.now(UTC)
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+        """Return the instant, whatever the real time."""
+        return cls.instant if tz is None else cls.instant.astimezone(tz)
+
+
+@pytest.fixture
+def emulator_time(monkeypatch: pytest.MonkeyPatch) -> type[_EmulatorTime]:
+    """Stop the clock by which the emulator issues and expires credentials.
+
+    A loaded machine may take seconds between two calls: a credential's
+    1 s then passes by chance, not when the test says.
+    """
+    monkeypatch.setattr(_EmulatorTime, "instant", datetime.now(UTC))
+    monkeypatch.setattr(sessions, "datetime", _EmulatorTime)
+    monkeypatch.setattr(sigv4, "datetime", _EmulatorTime)
+    return _EmulatorTime
+
+
+async def test_expired_credentials(aws_client, emulator_time) -> None:
     """Past the expiry: ExpiredTokenException, and ExpiredToken from STS."""
     sts = await aws_client("sts")
     result = await sts.assume_role(RoleArn=READER_ARN, RoleSessionName="short")
     credentials = result["Credentials"]
-    remaining = (credentials["Expiration"] - datetime.now(UTC)).total_seconds()
+    lifetime = credentials["Expiration"] - emulator_time.instant
     # credential_lifetime_seconds=1, rounded up to the whole second written.
-    assert 0 < remaining <= 2
+    assert timedelta(seconds=1) <= lifetime < timedelta(seconds=2)
     sms = await _session_client(aws_client, credentials, "pinpoint-sms-voice-v2")
     role_sts = await _session_client(aws_client, credentials, "sts")
+    # Valid up to the last moment...
+    emulator_time.instant = credentials["Expiration"] - timedelta(microseconds=1)
     assert (await sms.describe_account_attributes())["AccountAttributes"]
 
-    await asyncio.sleep(remaining + 0.05)
+    # ...and not from its expiry on.
+    emulator_time.instant = credentials["Expiration"]
     error = await _error(sms.describe_account_attributes())
     assert error["Error"]["Code"] == "ExpiredTokenException"
     assert error["Error"]["Message"] == (
@@ -521,12 +559,16 @@ def test_credential_lifetime_rounds_up_to_a_whole_second() -> None:
 
 
 async def test_credentials_refresh_transparently(aws_client, emulator) -> None:
-    """Credentials of 2 s are refreshed by botocore before expiry; no call fails."""
+    """Credentials of 4 s are refreshed by botocore before expiry; no call fails.
+
+    It calls until three sets of credentials were fetched, however long that
+    takes here.
+    """
     emulator.add_role(
         Role(
             "refreshing",
             trusted=[DEMO_ACCESS_KEY_ID],
-            credential_lifetime_seconds=2,
+            credential_lifetime_seconds=4,
         )
     )
     sts = await aws_client("sts")
@@ -547,31 +589,34 @@ async def test_credentials_refresh_transparently(aws_client, emulator) -> None:
         }
 
     # botocore's defaults refresh 10-15 minutes ahead; scaled to seconds here
-    # so each set of credentials is used for a while before it is replaced.
+    # so each set of credentials is used for a while before it is replaced,
+    # and a call signed just before a refresh still has 2 s to arrive.
     credentials = AioRefreshableCredentials.create_from_metadata(
         await fetch(),
         refresh_using=fetch,
         method="assume-role",
-        advisory_timeout=1.0,
-        mandatory_timeout=0.5,
+        advisory_timeout=2.5,
+        mandatory_timeout=2.0,
     )
     session = AioSession()
     session._credentials = credentials
-    async with session.create_client(
-        "pinpoint-sms-voice-v2", region_name="us-east-1", endpoint_url=emulator.url
-    ) as sms:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 5
-        calls = 0
-        while loop.time() < deadline:
+    calls: Counter[str] = Counter()
+    async with (
+        session.create_client(
+            "pinpoint-sms-voice-v2", region_name="us-east-1", endpoint_url=emulator.url
+        ) as sms,
+        asyncio.timeout(PATIENCE),
+    ):
+        while len(issued) < 3:
             result = await sms.describe_account_attributes()
             assert result["AccountAttributes"]
-            calls += 1
+            # Signed with the newest: a refresh happens before the signing.
+            calls[issued[-1]] += 1
             await asyncio.sleep(0.02)
-    # 5 s of calls with credentials living 2-3 s: refreshed, yet reused.
-    assert len(issued) >= 3
-    assert calls > 4 * len(issued)
+    # Refreshed, yet reused: not fetched anew for every call.
     assert len(set(issued)) == len(issued)
+    assert sum(calls.values()) > len(issued)
+    assert max(calls.values()) > 1
 
 
 async def test_botocore_assume_role_profile(emulator, tmp_path, monkeypatch) -> None:
@@ -604,18 +649,24 @@ async def test_botocore_assume_role_profile(emulator, tmp_path, monkeypatch) -> 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         monkeypatch.delenv(name, raising=False)
 
+    def issued() -> list[AccessKey]:
+        with emulator.lock:
+            return [k for k in emulator.state.access_keys if k.role_arn is not None]
+
+    # Credentials of 1-2 s: calls until one went through after the first
+    # expired, with new ones fetched by then (however long that takes here).
     session = AioSession(profile="ha")
-    async with session.create_client("sts") as sts:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + 3
-        arns = set()
-        while loop.time() < deadline:
+    arns = set()
+    async with session.create_client("sts") as sts, asyncio.timeout(PATIENCE):
+        while True:
+            asked_at = datetime.now(UTC)
             arns.add((await sts.get_caller_identity())["Arn"])
+            keys = issued()
+            first_expired = keys[0].expires is not None and keys[0].expires < asked_at
+            if first_expired and len({k.access_key_id for k in keys}) >= 2:
+                break
             await asyncio.sleep(0.05)
     assert arns == {"arn:aws:sts::123456789012:assumed-role/profiled/profiled-session"}
-    # Credentials of 1-2 s over 3 s of calls: botocore fetched new ones.
-    issued = [k for k in emulator.state.access_keys if k.role_arn is not None]
-    assert len(issued) >= 2
 
 
 def test_roles_from_a_state_file(tmp_path) -> None:
@@ -664,7 +715,8 @@ roles:
     assert state.find_role_by_name("nobody") is None
     # Neither the external ID nor anything else secret shows in a repr.
     assert EXTERNAL_ID not in repr(sender)
-    assert AccountState().roles == []
+    # A state file's roles replace the demo's.
+    assert [r.name for r in AccountState().roles] == ["aws-eum-x-demo"]
 
 
 @pytest.mark.parametrize(
@@ -702,3 +754,44 @@ def test_empty_roles_and_python_construction() -> None:
     role = Role.from_arn("arn:aws:iam::123456789012:role/a/b/deep")
     assert (role.name, role.path) == ("deep", "/a/b/")
     assert role.arn_in("999999999999") == "arn:aws:iam::123456789012:role/a/b/deep"
+
+
+def test_the_demo_user_may_assume_the_demo_role(socket_enabled) -> None:
+    """What README.md and scripts/develop say to enter for the role method.
+
+    The demo key, the role ARN and no external ID: temporary credentials in
+    the role's account that may send; the container endpoint hands out the
+    same role's, for the default chain.
+    """
+    with Emulator() as emulator:
+        assert emulator.state.find_role(DEMO_ROLE_ARN) is not None
+        sts = botocore.session.get_session().create_client(
+            "sts",
+            region_name="us-east-1",
+            endpoint_url=emulator.url,
+            aws_access_key_id=DEMO_ACCESS_KEY_ID,
+            aws_secret_access_key=DEMO_SECRET_ACCESS_KEY,
+        )
+        with closing(sts):
+            answer = sts.assume_role(RoleArn=DEMO_ROLE_ARN, RoleSessionName="readme")
+        credentials = answer["Credentials"]
+        sms = botocore.session.get_session().create_client(
+            "pinpoint-sms-voice-v2",
+            region_name="us-east-1",
+            endpoint_url=emulator.url,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
+        with closing(sms):
+            sms.send_text_message(
+                DestinationPhoneNumber="+15555550123", MessageBody="as the role"
+            )
+        [sent] = emulator.outbox
+        assert sent.access_key_id == credentials["AccessKeyId"]
+        assert answer["AssumedRoleUser"]["Arn"] == (
+            "arn:aws:sts::210987654321:assumed-role/aws-eum-x-demo/readme"
+        )
+        url = emulator.container_credentials_url("aws-eum-x-demo")
+        with urllib.request.urlopen(url, timeout=5) as container:
+            assert json.loads(container.read())["RoleArn"] == DEMO_ROLE_ARN

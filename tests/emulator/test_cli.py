@@ -8,6 +8,8 @@ import urllib.request
 
 from eum_emulator.__main__ import parse_args
 
+from .conftest import PATIENCE
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -25,11 +27,23 @@ def test_command_line_serves_until_interrupted(socket_enabled, tmp_path) -> None
         assert "demo account" in line
         assert "AKIAIOSFODNN7EXAMPLE" in line
         url = line.split(" at ")[1].split(";")[0]
-        with urllib.request.urlopen(f"{url}/_emulator/health", timeout=5) as resp:
+        # The demo role (for the role method and the default chain), then
+        # which region holds which numbers and sender IDs.
+        assert process.stdout.readline().startswith(
+            "eum_emulator: role arn:aws:iam::210987654321:role/aws-eum-x-demo;"
+        )
+        assert process.stdout.readline().strip() == (
+            "eum_emulator: origination identities by region: us-east-1: "
+            "+18885550100, +447700900123, HOMEALERT; eu-west-2: +447700900200; "
+            "eu-west-1: +447700900300"
+        )
+        with urllib.request.urlopen(
+            f"{url}/_emulator/health", timeout=PATIENCE
+        ) as resp:
             assert b'"ok"' in resp.read()
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=PATIENCE) == 0
 
 
 def test_command_line_rejects_a_bad_state_file(tmp_path) -> None:
@@ -67,4 +81,4 @@ def test_command_line_stops_cleanly_on_sigterm(socket_enabled) -> None:
         assert "serving account" in process.stdout.readline()
     finally:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=10) == 0
+        assert process.wait(timeout=PATIENCE) == 0

@@ -13,8 +13,17 @@ import pytest
 
 from eum_emulator import Emulator, Fault
 
-NO_RETRIES = AioConfig(retries={"total_max_attempts": 1}, read_timeout=0.5)
-DEFAULT_RETRIES = AioConfig(read_timeout=0.5)
+# Answers a test expects get botocore's own read timeout (60 s): a loaded
+# machine may take seconds to answer. Only the tests of a delayed answer
+# read with a short timeout, well under the delay they inject.
+NO_RETRIES = AioConfig(retries={"total_max_attempts": 1})
+DEFAULT_RETRIES = AioConfig()
+SHORT_READ = 0.5
+DELAY = 4 * SHORT_READ
+IMPATIENT_NO_RETRIES = AioConfig(
+    retries={"total_max_attempts": 1}, read_timeout=SHORT_READ
+)
+IMPATIENT_DEFAULT_RETRIES = AioConfig(read_timeout=SHORT_READ)
 SEND = {
     "DestinationPhoneNumber": "+447700900456",
     "OriginationIdentity": "+447700900123",
@@ -100,8 +109,8 @@ async def test_accept_then_delay_duplicates_with_default_retries(
     aws_client, emulator
 ) -> None:
     """The trap: one call, five read timeouts, five identical SMS."""
-    emulator.add_fault("accept_then_delay", delay=1.0, count=5)
-    client = await aws_client(config=DEFAULT_RETRIES)
+    emulator.add_fault("accept_then_delay", delay=DELAY, count=5)
+    client = await aws_client(config=IMPATIENT_DEFAULT_RETRIES)
     with pytest.raises(ReadTimeoutError):
         await client.send_text_message(**SEND)
     bodies = [m.body for m in emulator.outbox]
@@ -112,8 +121,8 @@ async def test_accept_then_delay_with_one_attempt_sends_once(
     aws_client, emulator
 ) -> None:
     """The cure: with one attempt the timeout surfaces and one SMS went out."""
-    emulator.add_fault("accept_then_delay", delay=1.0)
-    client = await aws_client(config=NO_RETRIES)
+    emulator.add_fault("accept_then_delay", delay=DELAY)
+    client = await aws_client(config=IMPATIENT_NO_RETRIES)
     with pytest.raises(ReadTimeoutError):
         await client.send_text_message(**SEND)
     assert len(emulator.outbox) == 1

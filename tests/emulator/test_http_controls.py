@@ -1,5 +1,7 @@
 """The /_emulator/ control endpoints used by scripts and end-to-end tests."""
 
+import json
+
 import aiohttp
 from botocore.exceptions import ClientError
 import pytest
@@ -51,6 +53,41 @@ async def test_outbox_and_faults_over_http(aws_client, emulator: Emulator) -> No
         async with http.delete(f"{emulator.url}/_emulator/outbox") as resp:
             assert (await resp.json())["messages"] == []
     assert emulator.outbox == []
+
+
+async def test_the_outbox_reads_well_in_a_browser(aws_client, emulator) -> None:
+    """Indented JSON: what was sent first, then the dry runs, each flagged first.
+
+    Setting the integration up sends a DryRun before anything else; a person
+    opening the outbox wants the messages sent.
+    """
+    client = await aws_client()
+    await client.send_text_message(
+        DestinationPhoneNumber="+15555550123", MessageBody="check", DryRun=True
+    )
+    for body in ("first", "second"):
+        await client.send_text_message(
+            DestinationPhoneNumber="+15555550123", MessageBody=body
+        )
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{emulator.url}/_emulator/outbox") as resp,
+    ):
+        text = await resp.text()
+    assert resp.content_type == "application/json"
+    assert text.startswith(
+        '{\n  "sent": 2,\n  "dry_runs": 1,\n  "messages": [\n    {\n'
+        '      "dry_run": false,\n'
+    )
+    messages = json.loads(text)["messages"]
+    assert [(m["body"], m["dry_run"]) for m in messages] == [
+        ("first", False),
+        ("second", False),
+        ("check", True),
+    ]
+    assert {next(iter(m)) for m in messages} == {"dry_run"}
+    # In Python the outbox stays in the order messages were accepted.
+    assert [m.body for m in emulator.outbox] == ["check", "first", "second"]
 
 
 async def test_body_changed_after_signing_is_refused(emulator, aws_client) -> None:

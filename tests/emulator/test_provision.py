@@ -13,6 +13,7 @@ from eum_emulator import (
     AccountState,
     Emulator,
     PhoneNumber,
+    provision_media_bucket,
     provision_receiving,
 )
 from eum_emulator.provision import main
@@ -182,6 +183,80 @@ async def test_command_line(emulator, capsys, monkeypatch) -> None:
     code = await asyncio.to_thread(main, ["--endpoint-url", "http://127.0.0.1:9"])
     assert code == 1
     assert "eum_emulator.provision:" in capsys.readouterr().err
+
+
+async def test_provision_the_media_bucket(aws_client, emulator) -> None:
+    """docs/aws/media.yaml's bucket: private, encrypted, uploads expire in a day."""
+    outputs = await asyncio.to_thread(emulator.provision_media_bucket)
+    assert outputs == {
+        "MediaBucket": "aws-eum-x-media",
+        "MediaPrefix": "aws-eum-x/",
+        "MediaRegion": "us-east-1",
+    }
+    s3 = await aws_client("s3")
+    [rule] = (await s3.get_bucket_lifecycle_configuration(Bucket="aws-eum-x-media"))[
+        "Rules"
+    ]
+    assert rule["Filter"] == {"Prefix": "aws-eum-x/"}
+    assert rule["Expiration"] == {"Days": 1}
+    assert rule["Status"] == "Enabled"
+    blocked = (await s3.get_public_access_block(Bucket="aws-eum-x-media"))[
+        "PublicAccessBlockConfiguration"
+    ]
+    assert all(blocked.values())
+    [encryption] = (await s3.get_bucket_encryption(Bucket="aws-eum-x-media"))[
+        "ServerSideEncryptionConfiguration"
+    ]["Rules"]
+    assert encryption["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "AES256"
+    }
+    ownership = await s3.get_bucket_ownership_controls(Bucket="aws-eum-x-media")
+    assert ownership["OwnershipControls"]["Rules"] == [
+        {"ObjectOwnership": "BucketOwnerEnforced"}
+    ]
+    # Again: nothing changes, whether S3 answers a second CreateBucket with
+    # success (us-east-1) or with BucketAlreadyOwnedByYou (elsewhere).
+    assert await asyncio.to_thread(emulator.provision_media_bucket) == outputs
+    emulator.add_fault(
+        "error", operation="CreateBucket", code="BucketAlreadyOwnedByYou", status=409
+    )
+    assert await asyncio.to_thread(emulator.provision_media_bucket) == outputs
+    emulator.add_fault(
+        "error", operation="CreateBucket", code="BucketAlreadyExists", status=409
+    )
+    with pytest.raises(ClientError, match="BucketAlreadyExists"):
+        await asyncio.to_thread(emulator.provision_media_bucket)
+
+
+async def test_a_media_bucket_in_another_region(aws_client, emulator) -> None:
+    """Outside us-east-1 the bucket is created with its location constraint."""
+    outputs = await asyncio.to_thread(
+        provision_media_bucket,
+        emulator.url,
+        bucket="london-media",
+        prefix="doorbell/",
+        region="eu-west-2",
+    )
+    assert outputs["MediaRegion"] == "eu-west-2"
+    s3 = await aws_client("s3", region="eu-west-2")
+    location = await s3.get_bucket_location(Bucket="london-media")
+    assert location["LocationConstraint"] == "eu-west-2"
+    [rule] = (await s3.get_bucket_lifecycle_configuration(Bucket="london-media"))[
+        "Rules"
+    ]
+    assert rule["Filter"] == {"Prefix": "doorbell/"}
+
+
+async def test_command_line_with_a_media_bucket(emulator, capsys) -> None:
+    """``--media-bucket`` adds the bucket and its prefix to the outputs."""
+    code = await asyncio.to_thread(
+        main, ["--endpoint-url", emulator.url, "--media-bucket", "aws-eum-x-media"]
+    )
+    assert code == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("QueueUrl ")
+    assert "MediaBucket            aws-eum-x-media" in lines
+    assert "MediaPrefix            aws-eum-x/" in lines
 
 
 def test_module_runs_as_a_script(emulator, monkeypatch, capsys) -> None:

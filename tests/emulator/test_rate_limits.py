@@ -9,6 +9,7 @@ from eum_emulator.service import TokenBucket
 NO_RETRIES = AioConfig(retries={"total_max_attempts": 1})
 
 
+@pytest.mark.usefixtures("rate_clock")
 async def test_toll_free_number_is_throttled_past_3_segments(
     aws_client, emulator
 ) -> None:
@@ -37,6 +38,7 @@ async def test_toll_free_number_is_throttled_past_3_segments(
     )
 
 
+@pytest.mark.usefixtures("rate_clock")
 async def test_dry_runs_have_their_own_5_mps_budget(aws_client, emulator) -> None:
     """DryRun is limited to 5 MPS, or the identity's MPS when lower."""
     client = await aws_client(config=NO_RETRIES)

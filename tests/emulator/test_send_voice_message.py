@@ -26,7 +26,9 @@ FAILS = "+15555550103"
 EXPIRES = "+15555550104"
 TEXT_ONLY_KEY = "TESTKEYTEXTONLY"  # the emulator's own; not an AWS key
 TEXT_ONLY_SECRET = "text-only-secret"
-NO_RETRIES = AioConfig(retries={"total_max_attempts": 1}, read_timeout=2)
+# One attempt, with botocore's own read timeout: a loaded machine may be slow
+# to answer, and no test here waits for a timeout.
+NO_RETRIES = AioConfig(retries={"total_max_attempts": 1})
 CALL = {
     "DestinationPhoneNumber": ANSWERS,
     "OriginationIdentity": TOLL_FREE,
@@ -449,6 +451,7 @@ async def test_dropped_answer_means_maybe_called(aws_client, emulator) -> None:
     assert [m.kind for m in emulator.outbox] == ["voice"]
 
 
+@pytest.mark.usefixtures("rate_clock")
 async def test_calls_per_second_when_the_state_sets_one(aws_client, emulator) -> None:
     """No documented default; a state's rate applies per identity, dry runs 5/s."""
     sms = await aws_client(config=NO_RETRIES)
@@ -525,6 +528,7 @@ class TestSandbox:
         assert error["Reason"] == "DESTINATION_COUNTRY_BLOCKED"
         assert emulator.outbox == []
 
+    @pytest.mark.usefixtures("rate_clock")
     async def test_five_calls_a_minute(self, aws_client, emulator) -> None:
         """The sixth call within a minute is throttled."""
         sms = await aws_client(config=NO_RETRIES)

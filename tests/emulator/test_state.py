@@ -13,14 +13,27 @@ if TYPE_CHECKING:
 
 
 def test_demo_account() -> None:
-    """The demo account: PRODUCTION, two numbers, a sender ID, a pool."""
+    """The demo account: PRODUCTION, and an inventory in three regions.
+
+    Two numbers, a sender ID and a pool in us-east-1; a GB long code in
+    each of eu-west-2 and eu-west-1.
+    """
     state = AccountState()
     assert state.tier == "PRODUCTION"
-    assert [n.number_type for n in state.phone_numbers] == ["TOLL_FREE", "LONG_CODE"]
-    assert [n.messages_per_second for n in state.phone_numbers] == [3.0, 10.0]
-    assert [s.sender_id for s in state.sender_ids] == ["HOMEALERT"]
+    assert [
+        (n.region, n.number_type, n.messages_per_second) for n in state.phone_numbers
+    ] == [
+        ("us-east-1", "TOLL_FREE", 3.0),
+        ("us-east-1", "LONG_CODE", 10.0),
+        ("eu-west-2", "LONG_CODE", 10.0),
+        ("eu-west-1", "LONG_CODE", 10.0),
+    ]
+    assert [(s.sender_id, s.region) for s in state.sender_ids] == [
+        ("HOMEALERT", "us-east-1")
+    ]
     assert state.sender_ids[0].messages_per_second == 10.0
-    assert len(state.pools) == 1
+    assert [p.region for p in state.pools] == ["us-east-1"]
+    assert [c.region for c in state.configuration_sets] == ["us-east-1"]
 
 
 def test_yaml_state_file_replaces_the_demo(tmp_path: Path) -> None:
