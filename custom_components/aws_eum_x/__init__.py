@@ -53,6 +53,11 @@ from .entity import service_device_info
 from .helpers import async_connection, async_update_entry_issue, entry_issue_id
 from .media import MediaStore
 from .notify import async_unload_legacy_service, legacy_discovery_info
+from .outbox_worker import (
+    STORAGE_VERSION as OUTBOX_STORAGE_VERSION,
+    Outbox,
+    outbox_storage_key,
+)
 from .queue import QueueClient, parse_queue_url
 from .receiver import EventReceiver, Recipient
 from .rotation import async_track_key_age
@@ -105,6 +110,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
     service_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **service_device_info(entry)
     )
+    outbox = Outbox(hass, entry)
+    await outbox.async_load()
     entry.runtime_data = AwsSmsRuntimeData(
         client=client,
         coordinator=coordinator,
@@ -123,7 +130,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
             entry.options.get(CONF_MEDIA_BUCKET),
             entry.options.get(CONF_MEDIA_PREFIX, DEFAULT_MEDIA_PREFIX),
         ),
+        outbox=outbox,
     )
+    entry.runtime_data.sender.outbox = outbox
     if (receiver := entry.runtime_data.receiver) is not None:
         sender = entry.runtime_data.sender
         tracker = AlertTracker(
@@ -147,6 +156,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     if entry.runtime_data.receiver is not None:
         await entry.runtime_data.receiver.async_start()
+    # What could not be sent before (a restart, an outage) goes out now.
+    entry.async_on_unload(
+        outbox.async_start(entry.runtime_data.sender.async_send_queued, client.probe)
+    )
     # The legacy notify.<entry title> service that automations call.
     await discovery.async_load_platform(
         hass, Platform.NOTIFY, DOMAIN, legacy_discovery_info(entry), {}
@@ -217,10 +230,12 @@ def _remove_stale_issues(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> None:
-    """Remove the repair issues the entry raised, and its open alerts."""
-    await Store[dict[str, Any]](
-        hass, ALERTS_STORAGE_VERSION, alerts_storage_key(entry.entry_id)
-    ).async_remove()
+    """Remove the repair issues the entry raised, its open alerts and outbox."""
+    for version, key in (
+        (ALERTS_STORAGE_VERSION, alerts_storage_key(entry.entry_id)),
+        (OUTBOX_STORAGE_VERSION, outbox_storage_key(entry.entry_id)),
+    ):
+        await Store[dict[str, Any]](hass, version, key).async_remove()
     for domain, issue_id in list(ir.async_get(hass).issues):
         if domain == DOMAIN and entry.entry_id in issue_id:
             ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -211,7 +211,8 @@ class AlertTracker:
 
         None: it reached nobody, and is forgotten.
         """
-        reached = {m.target: m.message_id for m in sent}
+        # A queued message has no ID yet; its target may reply all the same.
+        reached = {m.target: m.message_id or "" for m in sent}
         current = self._alerts.get(alert.alert_id)
         if current is None:
             return None

@@ -468,6 +468,16 @@ class SmsClient:
             "SendMediaMessage", self._send.send_media_message(**message.params())
         )
 
+    async def probe(self) -> None:
+        """Ask AWS the cheapest question: one phone number, one attempt.
+
+        The outbox's test of whether AWS can be reached again: any answer,
+        even a refusal, means it can. Sent on the client that never retries,
+        so one probe is one request.
+        """
+        with translated("DescribePhoneNumbers"):
+            await self._send.describe_phone_numbers(MaxResults=1)
+
     async def check_access(self) -> None:
         """Prove the keys may call every action setup and sending need.
 

@@ -60,6 +60,7 @@ from .const import (
     CONF_DAILY_SEGMENT_CAP,
     CONF_ENDPOINT_URL,
     CONF_EXTERNAL_ID,
+    CONF_KEEP_UNSENT,
     CONF_KEY_ADDED_AT,
     CONF_KEY_ROTATION_DAYS,
     CONF_MAX_PRICE,
@@ -78,6 +79,7 @@ from .const import (
     CONF_VOICE,
     DEFAULT_ACK_EXPIRY_MINUTES,
     DEFAULT_DAILY_SEGMENT_CAP,
+    DEFAULT_KEEP_UNSENT_MINUTES,
     DEFAULT_KEY_ROTATION_DAYS,
     DEFAULT_MEDIA_PREFIX,
     DEFAULT_MESSAGE_TYPE,
@@ -735,6 +737,18 @@ class AwsSmsOptionsFlow(OptionsFlow):
                 ): NumberSelector(
                     NumberSelectorConfig(
                         min=0,
+                        step=1,
+                        mode=NumberSelectorMode.BOX,
+                        unit_of_measurement="min",
+                    )
+                ),
+                # The outbox: messages AWS could not be reached for.
+                probatio.Required(
+                    CONF_KEEP_UNSENT, default=DEFAULT_KEEP_UNSENT_MINUTES
+                ): NumberSelector(
+                    NumberSelectorConfig(
+                        min=0,
+                        max=24 * 60,
                         step=1,
                         mode=NumberSelectorMode.BOX,
                         unit_of_measurement="min",

@@ -126,3 +126,8 @@ DEFAULT_ACK_EXPIRY_MINUTES: Final = 60
 ACK_WORD_PATTERN: Final = r"[A-Za-z]{1,10}"
 # The longest an action waits for an acknowledgement or an answer, in seconds.
 MAX_WAIT_FOR_ACKNOWLEDGEMENT: Final = 3600
+
+# The outbox: how long a message AWS could not be reached for is kept and
+# sent again (0: it fails at once, as before). Per message: retry_for.
+CONF_KEEP_UNSENT: Final = "keep_unsent_minutes"
+DEFAULT_KEEP_UNSENT_MINUTES: Final = 60

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .alerts import AlertTracker
     from .api import SmsClient
     from .media import MediaStore
+    from .outbox_worker import Outbox
     from .receiver import EventReceiver
     from .sender import SmsSender
     from .usage import DailyUsage
@@ -150,6 +151,8 @@ class AwsSmsRuntimeData:
     sender: SmsSender
     # Where picture messages' media is checked and uploaded (S3).
     media: MediaStore
+    # Messages AWS could not be reached for, kept and sent when it can.
+    outbox: Outbox
     # Delivery events and replies, when the options name a queue.
     receiver: EventReceiver | None = None
     # Alerts waiting for acknowledgement and questions for answers (replies

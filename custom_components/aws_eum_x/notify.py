@@ -32,9 +32,11 @@ from .services import (
     ATTR_CONTEXT,
     ATTR_DRY_RUN,
     ATTR_TAG,
+    RETRY_FOR_SCHEMA,
     SEND_OPTIONS_SCHEMA,
     acknowledgement_settings,
     async_text_with_acknowledgement,
+    keep_unsent,
     loaded_entry,
 )
 
@@ -57,6 +59,7 @@ ATTR_CALL = "call"
 DATA_SCHEMA = probatio.Schema(
     {
         **SEND_OPTIONS_SCHEMA,
+        **RETRY_FOR_SCHEMA,
         **ACKNOWLEDGEMENT_SCHEMA,
         probatio.Optional(ATTR_CALL, default=False): cv.boolean,
     }
@@ -106,7 +109,13 @@ class AwsSmsNotificationService(BaseNotificationService):
         options = send_options(entry.options, data)
         try:
             if settings is None:
-                await sender.async_send(targets, message, title=title, options=options)
+                await sender.async_send(
+                    targets,
+                    message,
+                    title=title,
+                    options=options,
+                    keep_unsent=keep_unsent(entry, data),
+                )
             else:
                 await async_text_with_acknowledgement(
                     self.hass,
@@ -116,6 +125,7 @@ class AwsSmsNotificationService(BaseNotificationService):
                     settings,
                     options=options,
                     tag=data.get(ATTR_TAG),
+                    keep_for=keep_unsent(entry, data),
                 )
         except HomeAssistantError:
             # A critical alert still calls when its text failed (blocked,
@@ -237,6 +247,7 @@ class RecipientNotifyEntity(NotifyEntity):
             message,
             title=title,
             options=send_options(self._entry.options, {}),
+            keep_unsent=keep_unsent(self._entry, {}),
         )
 
 

@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util import dt as dt_util
 
 from .api import MediaMessage, MessageOptions, TextMessage, VoiceMessage
 from .aws_errors import (
@@ -58,12 +59,15 @@ from .voice import VoiceMessageError, check_voice_message, estimate_call_minutes
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+    from datetime import timedelta
 
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.core import HomeAssistant
 
     from .api import SendResult, SmsClient
     from .inventory import Inventory, OriginIdentity
+    from .outbox import QueuedMessage
+    from .outbox_worker import Outbox
     from .usage import DailyUsage, Meter, Reservation
 
 EVENT_MESSAGE_SENT: Final = f"{DOMAIN}_message_sent"
@@ -159,16 +163,23 @@ def media_options(
 
 @dataclass(frozen=True)
 class SentMessage:
-    """A message or call AWS accepted (or, for a dry run, validated)."""
+    """A message or call AWS accepted (or validated), or one queued to send.
+
+    A queued message (AWS could not be reached) has no message ID yet: its
+    ``status`` is "queued", with its outbox ID and until when it is kept.
+    """
 
     target: str
-    message_id: str
+    message_id: str | None
     dry_run: bool
     # Texts: segments and encoding; picture messages count one segment.
     segments: int | None = None
     encoding: str | None = None
     # Calls: the minutes counted under the daily cap (an upper bound).
     minutes: int | None = None
+    status: str | None = None
+    queued_id: str | None = None
+    queued_until: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the action's response item (what applies to its kind)."""
@@ -200,6 +211,8 @@ class _Job:
     item: Callable[[str, str], SentMessage]
     # A debug line's details, beyond IDs, number and timing.
     details: str = ""
+    # What the outbox keeps of a message to send later (kind, body, ...).
+    queued: Callable[[], dict[str, Any]] | None = None
 
 
 def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
@@ -260,6 +273,19 @@ def normalise_targets(targets: Iterable[str], default_region: str | None) -> lis
     return numbers
 
 
+def _stored_options(options: MessageOptions) -> dict[str, Any]:
+    """Return message options as the outbox stores them (JSON)."""
+    stored = asdict(options)
+    if stored["context"] is not None:
+        stored["context"] = dict(stored["context"])
+    return stored
+
+
+def _restored_options(stored: Mapping[str, Any]) -> MessageOptions:
+    """Return the message options the outbox stored."""
+    return MessageOptions(**stored)
+
+
 def message_body(message: str, title: str | None) -> str:
     """Return the SMS body: the title on its own line, then the message."""
     body = f"{title}\n{message}" if title else message
@@ -282,6 +308,8 @@ class _FanOut:
 
     in_flight: set[str] = field(default_factory=set)
     outcomes: dict[str, SentMessage | AwsSmsError] = field(default_factory=dict)
+    # Not sent, certainly, and kept in the outbox: neither sent nor failed.
+    queued: set[str] = field(default_factory=set)
 
     def maybe_sent(self) -> int:
         """Return how many messages may have been sent."""
@@ -294,7 +322,10 @@ class _FanOut:
 
     def failed(self) -> int:
         """Return how many messages failed (refused, or their answer lost)."""
-        return sum(isinstance(o, AwsSmsError) for o in self.outcomes.values())
+        return sum(
+            isinstance(o, AwsSmsError) and n not in self.queued
+            for n, o in self.outcomes.items()
+        )
 
     async def track(self, number: str, send: Awaitable[SentMessage]) -> SentMessage:
         """Await one message's send and record how it ended."""
@@ -327,6 +358,8 @@ class SmsSender:
         self._usage = usage
         self._get_inventory = inventory
         self._limiter = limiter or RateLimiter()
+        # Where messages AWS could not receive wait (outbox_worker.py).
+        self.outbox: Outbox | None = None
 
     @property
     def _inventory(self) -> Inventory:
@@ -402,8 +435,14 @@ class SmsSender:
         *,
         title: str | None = None,
         options: MessageOptions,
+        keep_unsent: timedelta | None = None,
+        queued: QueuedMessage | None = None,
     ) -> list[SentMessage]:
-        """Send ``message`` to every target; raise if any of them failed."""
+        """Send ``message`` to every target; raise if any of them failed.
+
+        ``keep_unsent``: how long the outbox keeps a message AWS could not be
+        reached for (None: it fails). ``queued``: the outbox message sent.
+        """
         numbers = normalise_targets(targets, self._hass.config.country)
         body = message_body(message, title)
         identity = self._resolve_identity(options)
@@ -429,8 +468,16 @@ class SmsSender:
                 encoding=count.encoding,
             ),
             details=f"{count.segments} {count.encoding} segment(s)",
+            queued=lambda: {"kind": "text", "body": body},
         )
-        return await self._deliver(numbers, job, options, self._rate(options, identity))
+        return await self._deliver(
+            numbers,
+            job,
+            options,
+            self._rate(options, identity),
+            keep_unsent=keep_unsent,
+            queued=queued,
+        )
 
     async def async_call(
         self,
@@ -440,6 +487,8 @@ class SmsSender:
         ssml: bool = False,
         voice: str | None = None,
         options: MessageOptions,
+        keep_unsent: timedelta | None = None,
+        queued: QueuedMessage | None = None,
     ) -> list[SentMessage]:
         """Call every target and read ``message``; raise if any call failed.
 
@@ -475,9 +524,15 @@ class SmsSender:
                 minutes=minutes,
             ),
             details=f"up to {minutes} min",
+            queued=lambda: {"kind": "call", "body": body, "ssml": ssml, "voice": voice},
         )
         return await self._deliver(
-            numbers, job, options, self._rate(options, identity, calls=True)
+            numbers,
+            job,
+            options,
+            self._rate(options, identity, calls=True),
+            keep_unsent=keep_unsent,
+            queued=queued,
         )
 
     async def async_send_media(
@@ -487,6 +542,8 @@ class SmsSender:
         *,
         message: str | None = None,
         options: MessageOptions,
+        keep_unsent: timedelta | None = None,
+        queued: QueuedMessage | None = None,
     ) -> list[SentMessage]:
         """Send a picture message to every target.
 
@@ -524,9 +581,49 @@ class SmsSender:
                 dry_run=options.dry_run,
                 segments=MMS_SEGMENTS,
             ),
+            queued=lambda: {"kind": "media", "body": body, "media_url": media_url},
         )
         return await self._deliver(
-            numbers, job, options, self._rate(options, identity), prepare=prepare
+            numbers,
+            job,
+            options,
+            self._rate(options, identity),
+            prepare=prepare,
+            keep_unsent=keep_unsent,
+            queued=queued,
+        )
+
+    async def async_send_queued(self, message: QueuedMessage) -> list[SentMessage]:
+        """Send one message of the outbox, through the same pipeline.
+
+        The caps, identity checks and rate limits apply again; it is not
+        queued again (the outbox keeps it while AWS cannot be reached).
+        """
+        options = _restored_options(message.options)
+        if message.kind == "call":
+            return await self.async_call(
+                [message.target],
+                message.body or "",
+                ssml=message.ssml,
+                voice=message.voice,
+                options=options,
+                queued=message,
+            )
+        if message.kind == "media":
+            url = message.media_url or ""
+
+            async def uploaded() -> str:
+                return url
+
+            return await self.async_send_media(
+                [message.target],
+                uploaded,
+                message=message.body,
+                options=options,
+                queued=message,
+            )
+        return await self.async_send(
+            [message.target], message.body or "", options=options, queued=message
         )
 
     def _capable_options(
@@ -594,11 +691,15 @@ class SmsSender:
         rate: tuple[str, float],
         *,
         prepare: Callable[[], Awaitable[None]] | None = None,
+        keep_unsent: timedelta | None = None,
+        queued: QueuedMessage | None = None,
     ) -> list[SentMessage]:
         """Send ``job`` to each number under the cap and the identity's rate.
 
         ``prepare`` (an upload) runs once the cap holds the send; if it
-        fails, nothing is sent and the reservation is released.
+        fails, nothing is sent and the reservation is released. With
+        ``keep_unsent``, what AWS certainly did not receive is queued in the
+        outbox instead of failing. ``queued``: the outbox message this sends.
         """
         reservation = self._reserve(job, len(numbers), dry_run=options.dry_run)
         billed = 0 if options.dry_run else job.units
@@ -616,6 +717,12 @@ class SmsSender:
                 ),
                 return_exceptions=True,
             )
+            if keep_unsent and not options.dry_run and self.outbox is not None:
+                fan_out.queued = {
+                    number
+                    for number, outcome in zip(numbers, outcomes, strict=True)
+                    if isinstance(outcome, (AwsNotSentError, AwsThrottledError))
+                }
         finally:
             # Also when the send is cancelled (an automation stopped, Home
             # Assistant stopping) or a bug raised: the reservation never leaks.
@@ -630,15 +737,59 @@ class SmsSender:
         for number, outcome in zip(numbers, outcomes, strict=True):
             if isinstance(outcome, SentMessage):
                 sent.append(outcome)
+            elif number in fan_out.queued:
+                continue
             elif isinstance(outcome, AwsSmsError):
                 failed.append((number, outcome))
             else:  # a bug, not an AWS answer: never hide it
                 raise outcome
         for item in sent:
-            self._report_sent(item, job, options)
+            self._report_sent(item, job, options, queued)
+        if sent and self.outbox is not None:
+            # AWS answered: whatever waits in the outbox may go now.
+            self.outbox.wake()
+        if fan_out.queued:
+            assert keep_unsent is not None  # noqa: S101 - queued only with it
+            sent += await self._queue(
+                [n for n in numbers if n in fan_out.queued], job, options, keep_unsent
+            )
         if failed:
             self._raise_failures(job, sent, failed)
         return sent
+
+    async def _queue(
+        self,
+        numbers: list[str],
+        job: _Job,
+        options: MessageOptions,
+        keep_for: timedelta,
+    ) -> list[SentMessage]:
+        """Keep what AWS did not receive in the outbox; return the items."""
+        assert self.outbox is not None  # noqa: S101 - checked by the caller
+        assert job.queued is not None  # noqa: S101 - every kind says what to keep
+        payload = job.queued()
+        messages = [
+            self.outbox.new_message(
+                target=number,
+                options=_stored_options(options),
+                keep_for=keep_for,
+                time_to_live=options.time_to_live,
+                **payload,
+            )
+            for number in numbers
+        ]
+        await self.outbox.async_queue(messages)
+        return [
+            SentMessage(
+                target=m.target,
+                message_id=None,
+                dry_run=False,
+                status="queued",
+                queued_id=m.queued_id,
+                queued_until=m.expires.isoformat(),
+            )
+            for m in messages
+        ]
 
     async def _attempts(
         self,
@@ -692,8 +843,20 @@ class SmsSender:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _report_sent(
-        self, item: SentMessage, job: _Job, options: MessageOptions
+        self,
+        item: SentMessage,
+        job: _Job,
+        options: MessageOptions,
+        queued: QueuedMessage | None,
     ) -> None:
+        from_outbox = (
+            {
+                "queued_id": queued.queued_id,
+                "queued_for": round(queued.queued_for(dt_util.utcnow()), 1),
+            }
+            if queued is not None
+            else {}
+        )
         if job.kind == "call":
             self._hass.bus.async_fire(
                 EVENT_CALL_PLACED,
@@ -704,6 +867,7 @@ class SmsSender:
                     "origination_identity": options.origination_identity,
                     "minutes": item.minutes,
                     "dry_run": item.dry_run,
+                    **from_outbox,
                 },
             )
             return
@@ -717,6 +881,7 @@ class SmsSender:
                 "segments": item.segments,
                 "encoding": item.encoding,
                 "dry_run": item.dry_run,
+                **from_outbox,
             },
         )
 

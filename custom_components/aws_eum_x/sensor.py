@@ -332,6 +332,39 @@ class UnacknowledgedAlertsSensor(SensorEntity):
         }
 
 
+class QueuedMessagesSensor(SensorEntity):
+    """How many messages wait in the outbox for AWS to be reachable."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    _attr_translation_key = "queued_messages"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    def __init__(self, entry: AwsSmsConfigEntry) -> None:
+        """Count ``entry``'s outbox."""
+        self._outbox = entry.runtime_data.outbox
+        self._attr_unique_id = f"{entry.entry_id}_queued_messages"
+        self._attr_device_info = service_device_info(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Update whenever a message is queued, sent or dropped."""
+        self.async_on_remove(self._outbox.async_add_listener(self.async_write_ha_state))
+
+    @property
+    def native_value(self) -> int:
+        """Return how many messages are queued."""
+        return len(self._outbox.messages)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Say since when the oldest waits, and how many were dropped."""
+        messages = self._outbox.messages
+        return {
+            "oldest_queued_at": messages[0].queued_at.isoformat() if messages else None,
+            "dropped": self._outbox.dropped,
+        }
+
+
 # AWS's UNKNOWN (no final report from the carrier) as a state of its own:
 # "unknown" is Home Assistant's state of a sensor without a value.
 OUTCOME_UNKNOWN: Final = "outcome_unknown"
@@ -452,6 +485,7 @@ async def async_setup_entry(
 ) -> None:
     """Add the sensors, and those of identities that appear later."""
     async_add_entities(UsageSensor(entry, description) for description in USAGE_SENSORS)
+    async_add_entities([QueuedMessagesSensor(entry)])
     if (receiver := entry.runtime_data.receiver) is not None:
         async_add_entities(
             UsageSensor(entry, description) for description in OUTCOME_SENSORS

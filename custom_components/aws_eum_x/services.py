@@ -29,12 +29,14 @@ from .alerts import (
 from .const import (
     ACK_WORD_PATTERN,
     CONF_CONFIGURATION_SET,
+    CONF_KEEP_UNSENT,
     CONF_MAX_PRICE,
     CONF_MESSAGE_TYPE,
     CONF_ORIGINATION_IDENTITY,
     CONF_TIME_TO_LIVE,
     CONF_VOICE,
     DEFAULT_CALL_TIME_TO_LIVE,
+    DEFAULT_KEEP_UNSENT_MINUTES,
     DOMAIN,
     MAX_TIME_TO_LIVE,
     MAX_WAIT_FOR_ACKNOWLEDGEMENT,
@@ -42,6 +44,7 @@ from .const import (
     MIN_TIME_TO_LIVE,
 )
 from .media import async_media_url
+from .outbox import MAX_RETRY_FOR
 from .sender import call_options, media_options, message_body, send_options
 from .voice import VOICE_IDS
 
@@ -57,6 +60,7 @@ SERVICE_CALL: Final = "call"
 SERVICE_ASK: Final = "ask"
 SERVICE_ACKNOWLEDGE: Final = "acknowledge"
 SERVICE_CANCEL: Final = "cancel"
+SERVICE_CLEAR_OUTBOX: Final = "clear_outbox"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_TARGET: Final = "target"
 ATTR_MESSAGE: Final = "message"
@@ -74,6 +78,7 @@ ATTR_MESSAGE_ID: Final = "message_id"
 ATTR_ANSWERS: Final = "answers"
 ATTR_TIMEOUT: Final = "timeout"
 ATTR_REQUIRE_CODE: Final = "require_code"
+ATTR_RETRY_FOR: Final = "retry_for"
 # The longest an action waits for delivery events, in seconds.
 MAX_WAIT_FOR_DELIVERY: Final = 300
 
@@ -121,6 +126,14 @@ SEND_OPTIONS_SCHEMA: Final = {
     ),
     probatio.Optional(ATTR_DRY_RUN, default=False): cv.boolean,
 }
+# Seconds the outbox keeps a message AWS could not be reached for (0: fail
+# at once); the entry's option when not given. Not for questions: an answer
+# is wanted now.
+RETRY_FOR_SCHEMA: Final = {
+    probatio.Optional(ATTR_RETRY_FOR): probatio.All(
+        probatio.Coerce(int), probatio.Range(min=0, max=MAX_RETRY_FOR)
+    ),
+}
 SEND_MESSAGE_SCHEMA: Final = probatio.Schema(
     {
         probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
@@ -134,6 +147,7 @@ SEND_MESSAGE_SCHEMA: Final = probatio.Schema(
         # A camera entity ID, an allowed file, or an s3:// URL: an MMS.
         probatio.Optional(ATTR_MEDIA): cv.string,
         **SEND_OPTIONS_SCHEMA,
+        **RETRY_FOR_SCHEMA,
         **ACKNOWLEDGEMENT_SCHEMA,
         **_WAIT_FOR_ACKNOWLEDGEMENT,
     }
@@ -168,6 +182,7 @@ CALL_SCHEMA: Final = probatio.Schema(
         probatio.Optional(ATTR_WAIT_FOR_ANSWER, default=0): probatio.All(
             probatio.Coerce(int), probatio.Range(min=0, max=MAX_WAIT_FOR_DELIVERY)
         ),
+        **RETRY_FOR_SCHEMA,
         **ACKNOWLEDGEMENT_SCHEMA,
         **_WAIT_FOR_ACKNOWLEDGEMENT,
     }
@@ -209,6 +224,9 @@ ACKNOWLEDGE_SCHEMA: Final = probatio.Schema(
         },
         probatio.AtLeastOne(ATTR_TAG, ATTR_MESSAGE_ID),
     )
+)
+CLEAR_OUTBOX_SCHEMA: Final = probatio.Schema(
+    {probatio.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
 )
 CANCEL_SCHEMA: Final = probatio.Schema(
     {
@@ -256,6 +274,19 @@ def _check_can_wait(entry: AwsSmsConfigEntry, wait: int) -> None:
         )
 
 
+def keep_unsent(entry: AwsSmsConfigEntry, data: Mapping[str, Any]) -> timedelta | None:
+    """Return how long the outbox keeps a message AWS could not be reached for.
+
+    ``retry_for`` (seconds) of the call, else the entry's option; None: off.
+    """
+    if ATTR_RETRY_FOR in data:
+        seconds = int(data[ATTR_RETRY_FOR])
+    else:
+        minutes = entry.options.get(CONF_KEEP_UNSENT, DEFAULT_KEEP_UNSENT_MINUTES)
+        seconds = int(minutes) * 60
+    return timedelta(seconds=seconds) if seconds > 0 else None
+
+
 def alert_tracker(entry: AwsSmsConfigEntry) -> AlertTracker:
     """Return the entry's tracker of acknowledgements and answers.
 
@@ -298,8 +329,13 @@ async def async_text_with_acknowledgement(
     *,
     options: MessageOptions,
     tag: str | None,
+    keep_for: timedelta | None = None,
 ) -> SentAlert:
-    """Text ``body`` with the acknowledgement line, and track the alert."""
+    """Text ``body`` with the acknowledgement line, and track the alert.
+
+    A text the outbox keeps (AWS out of reach) keeps its code: a reply after
+    it is finally sent still acknowledges the alert.
+    """
     tracker = alert_tracker(entry)
     sender = entry.runtime_data.sender
 
@@ -316,7 +352,9 @@ async def async_text_with_acknowledgement(
     return await async_send_with_line(
         hass,
         tracker,
-        lambda numbers, text: sender.async_send(numbers, text, options=options),
+        lambda numbers, text: sender.async_send(
+            numbers, text, options=options, keep_unsent=keep_for
+        ),
         targets=targets,
         body=body,
         line=lambda code: acknowledgement_line(settings.word, code),
@@ -353,10 +391,12 @@ async def _response(
     receiver = entry.runtime_data.receiver
     if wait and receiver is not None:
         statuses = await receiver.async_wait_for_final(
-            [m.message_id for m in sent if not m.dry_run], wait
+            [m.message_id for m in sent if m.message_id and not m.dry_run], wait
         )
         for item in items:
-            item["status"] = statuses.get(item["message_id"])
+            # A queued message keeps its status: it has no message ID yet.
+            if "message_id" in item:
+                item["status"] = statuses.get(item["message_id"])
     return {key: items}
 
 
@@ -385,6 +425,7 @@ async def _async_send_message(call: ServiceCall) -> ServiceResponse:
             lambda: async_media_url(call.hass, store, media),
             message=message,
             options=media_options(entry.options, call.data),
+            keep_unsent=keep_unsent(entry, call.data),
         )
     elif settings is not None:
         alert = await async_text_with_acknowledgement(
@@ -395,6 +436,7 @@ async def _async_send_message(call: ServiceCall) -> ServiceResponse:
             settings,
             options=send_options(entry.options, call.data),
             tag=tag,
+            keep_for=keep_unsent(entry, call.data),
         )
         sent = alert.sent
     else:
@@ -402,6 +444,7 @@ async def _async_send_message(call: ServiceCall) -> ServiceResponse:
             call.data[ATTR_TARGET],
             call.data[ATTR_MESSAGE],
             options=send_options(entry.options, call.data),
+            keep_unsent=keep_unsent(entry, call.data),
         )
     response = await _response(entry, "messages", sent, wait)
     if alert is not None:
@@ -431,6 +474,7 @@ async def _async_call(call: ServiceCall) -> ServiceResponse:
         ssml=call.data[ATTR_SSML],
         voice=call.data.get(CONF_VOICE),
         options=options,
+        keep_unsent=keep_unsent(entry, call.data),
     )
     alert: SentAlert | None = None
     if settings is not None:
@@ -540,6 +584,12 @@ async def _async_settle(call: ServiceCall, *, cancel: bool) -> None:
     )
 
 
+async def _async_clear_outbox(call: ServiceCall) -> ServiceResponse:
+    entry = loaded_entry(call.hass, call.data.get(ATTR_CONFIG_ENTRY_ID))
+    cleared = await entry.runtime_data.outbox.async_clear()
+    return {"cleared": cleared} if call.return_response else None
+
+
 async def _async_acknowledge(call: ServiceCall) -> None:
     await _async_settle(call, cancel=False)
 
@@ -577,4 +627,11 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
     hass.services.async_register(
         DOMAIN, SERVICE_CANCEL, _async_cancel, schema=CANCEL_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_CLEAR_OUTBOX,
+        _async_clear_outbox,
+        schema=CLEAR_OUTBOX_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )
