@@ -266,9 +266,14 @@ async def _receiving(
         if event.data.get("final", True):
             arrived[str(key)] = time.perf_counter()
 
+    @callback
+    def on_acknowledged(event: Event) -> None:
+        arrived[f"ack:{event.data['tag']}"] = time.perf_counter()
+
     unsubscribe = [
         hass.bus.async_listen(f"{DOMAIN}_message_received", on_event),
         hass.bus.async_listen(f"{DOMAIN}_delivery_status", on_event),
+        hass.bus.async_listen(f"{DOMAIN}_acknowledged", on_acknowledged),
     ]
 
     async def arrival(key: str) -> float:
@@ -283,6 +288,28 @@ async def _receiving(
         started = time.perf_counter()
         await hass.async_add_executor_job(_post_inbound, emulator, body)
         reply_times.append(await arrival(body) - started)
+    acknowledgement_times: list[float] = []
+    for index in range(EVENT_SAMPLES):
+        # An alert asking for acknowledgement, then its reply with the code:
+        # timed from the reply's publication to aws_eum_x_acknowledged.
+        alert: Any = await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {
+                "config_entry_id": entry.entry_id,
+                "target": [REPLY_FROM],
+                "message": "Bench alert",
+                "origination_identity": TWO_WAY_NUMBER,
+                "acknowledge": {"confirm": False},
+                "tag": f"bench-{index}",
+            },
+            blocking=True,
+            return_response=True,
+        )
+        code = alert["acknowledgement"]["code"]
+        started = time.perf_counter()
+        await hass.async_add_executor_job(_post_inbound, emulator, f"OK {code}")
+        acknowledgement_times.append(await arrival(f"ack:bench-{index}") - started)
     delivery_times: list[float] = []
     for _ in range(EVENT_SAMPLES):
         # The emulator publishes while it answers the send (no delivery
@@ -335,6 +362,7 @@ async def _receiving(
     per_hour = 3600 / idle_seconds
     return {
         "reply_to_event": _summary(reply_times),
+        "reply_to_acknowledged": _summary(acknowledgement_times),
         "send_to_delivery_event": _summary(delivery_times),
         "samples": EVENT_SAMPLES,
         "idle_seconds": idle_seconds,
@@ -973,6 +1001,15 @@ def table(results: dict[str, Any]) -> str:
     ]
     rec = results["receiving"]
     rows += [
+        (
+            "Reply with the code published → `aws_eum_x_acknowledged`, median (p95)",
+            (
+                f"{rec['reply_to_acknowledged']['median_ms']:.1f} ms "
+                f"({rec['reply_to_acknowledged']['p95_ms']:.1f} ms), "
+                f"{rec['samples']} alerts"
+            ),
+            "",
+        ),
         (
             "Reply published → `aws_eum_x_message_received`, median (p95)",
             (

@@ -417,7 +417,26 @@ async def test_options_flow_without_inventory(
         "voice": "joanna",
         "daily_call_minutes_cap": 0,
         "media_prefix": "aws-eum-x/",
+        # The defaults of the outbox and of acknowledgements.
+        "keep_unsent_minutes": 60,
+        "acknowledgement_word": "OK",
+        "acknowledgement_expiry_minutes": 60,
+        "acknowledgement_confirmation": True,
     }
+
+
+async def test_an_acknowledgement_word_is_letters_only(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """A word with a digit or a space could never be typed back unambiguously."""
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    for word in ("OK1", "O K", "TOOLONGWORDX"):
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {CONF_DAILY_SEGMENT_CAP: 0, "acknowledgement_word": word}
+        )
+        assert result["errors"] == {
+            "acknowledgement_word": "invalid_acknowledgement_word"
+        }
 
 
 async def test_advanced_stays_open_when_it_holds_the_endpoint(
