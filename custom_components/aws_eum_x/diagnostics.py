@@ -85,6 +85,17 @@ async def async_get_config_entry_diagnostics(
             "carrier_failed": entry.runtime_data.usage.carrier_failed,
         },
         "receiving": _receiving(entry),
+        # Counts and kinds only: no number, no body, no code.
+        "outbox": {
+            "queued": [m.kind for m in entry.runtime_data.outbox.messages],
+            "dropped": entry.runtime_data.outbox.dropped,
+            "probes": entry.runtime_data.outbox.probes,
+        },
+        "open_alerts": (
+            [a.kind for a in entry.runtime_data.alerts.open_alerts]
+            if entry.runtime_data.alerts is not None
+            else None
+        ),
         "inventory": {
             "phone_numbers": [
                 async_redact_data(asdict(n), TO_REDACT) for n in inventory.phone_numbers

@@ -273,7 +273,8 @@ async def test_a_renewal_that_fails_sends_nothing(
         patch("custom_components.aws_eum_x.sender.MAX_ATTEMPTS", 1),
         pytest.raises(HomeAssistantError) as caught,
     ):
-        await send(hass, target="+15555550123", message="hi")
+        # retry_for 0: fail rather than wait in the outbox (tested there).
+        await send(hass, target="+15555550123", message="hi", retry_for=0)
     assert caught.value.translation_key == "cannot_connect"
     assert emulator.outbox == []
 
