@@ -216,11 +216,11 @@ async def test_throttling_is_retried(
 async def test_throttled_after_every_retry(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
-    """Throttled on every attempt: a clear error, nothing sent."""
+    """Throttled on every attempt, the outbox off: a clear error, nothing sent."""
     emulator.add_fault(
         "error", operation="SendTextMessage", code="ThrottlingException", count=4
     )
-    err = await _error(hass, target=US_NUMBER, message="hi")
+    err = await _error(hass, target=US_NUMBER, message="hi", retry_for=0)
     assert err.translation_key == "throttled"
     assert emulator.outbox == []
 
@@ -292,7 +292,8 @@ async def test_refused_connection_is_retried_then_reported(
     # would long before the next alert; a send racing the close is reported
     # as "may have been sent" (test_dropped_before_processing_is_not_resent).
     await asyncio.sleep(0.2)
-    err = await _error(hass, target=US_NUMBER, message="hi")
+    # The outbox off (retry_for 0): otherwise it is queued (test_outbox_worker).
+    err = await _error(hass, target=US_NUMBER, message="hi", retry_for=0)
     assert err.translation_key == "cannot_connect"
 
 
