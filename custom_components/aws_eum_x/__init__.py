@@ -58,10 +58,11 @@ from .outbox_worker import (
     Outbox,
     outbox_storage_key,
 )
+from .outgoing import send_options
 from .queue import QueueClient, parse_queue_url
 from .receiver import EventReceiver, Recipient
 from .rotation import async_track_key_age
-from .sender import SmsSender, send_options
+from .sender import SmsSender
 from .services import async_setup_services
 from .usage import DailyUsage
 

@@ -43,16 +43,16 @@ from .const import (
     LOGGER,
 )
 from .helpers import recipient_names
+from .outgoing import PartialSendError, normalise_targets
 from .phone import mask
 from .segments import count_segments
-from .sender import PartialSendError, normalise_targets
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
     from .events import InboundMessage
+    from .outgoing import SentMessage
     from .receiver import EventReceiver, Recipient
-    from .sender import SentMessage
 
 EVENT_ACKNOWLEDGED: Final = f"{DOMAIN}_acknowledged"
 EVENT_ANSWERED: Final = f"{DOMAIN}_answered"

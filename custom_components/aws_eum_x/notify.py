@@ -25,8 +25,8 @@ from .const import (
     SUBENTRY_RECIPIENT,
 )
 from .entity import recipient_device_info
+from .outgoing import call_options, message_body, normalise_targets, send_options
 from .phone import mask
-from .sender import call_options, message_body, normalise_targets, send_options
 from .services import (
     ACKNOWLEDGEMENT_SCHEMA,
     ATTR_CONTEXT,

@@ -9,13 +9,13 @@ events, usage counters, and one error that names every failed target.
 
 import asyncio
 import contextlib
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 import random
 import re
 import time
 from typing import TYPE_CHECKING, Any, Final
 
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.util import dt as dt_util
 
 from .api import MediaMessage, MessageOptions, TextMessage, VoiceMessage
@@ -31,28 +31,31 @@ from .const import (
     CAPABILITY_LABELS,
     CAPABILITY_MMS,
     CAPABILITY_VOICE,
-    CONF_CONFIGURATION_SET,
     CONF_DAILY_CALL_MINUTES_CAP,
     CONF_DAILY_SEGMENT_CAP,
-    CONF_MAX_PRICE,
-    CONF_MESSAGE_TYPE,
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
     CONF_REGION,
-    CONF_TIME_TO_LIVE,
     CONF_VOICE,
-    DEFAULT_CALL_TIME_TO_LIVE,
     DEFAULT_VOICE,
     DOMAIN,
     ISSUE_DAILY_CALL_CAP,
     ISSUE_DAILY_CAP,
     LOGGER,
     MAX_PRICE_PATTERN,
-    MESSAGE_TYPES,
     VOICE_CALLS_PER_SECOND,
 )
 from .helpers import async_update_entry_issue, target_label
-from .phone import InvalidPhoneNumberError, mask, mask_identity, to_e164
+from .outgoing import (
+    PartialSendError,
+    SentMessage,
+    message_body,
+    normalise_targets,
+    restored_options,
+    stored_options,
+    validation_error,
+)
+from .phone import mask, mask_identity
 from .ratelimit import RateLimiter
 from .segments import count_segments
 from .voice import VoiceMessageError, check_voice_message, estimate_call_minutes
@@ -74,7 +77,6 @@ EVENT_MESSAGE_SENT: Final = f"{DOMAIN}_message_sent"
 EVENT_CALL_PLACED: Final = f"{DOMAIN}_call_placed"
 # A picture message counts as one segment under the daily cap.
 MMS_SEGMENTS: Final = 1
-MAX_BODY_LENGTH: Final = 1600  # the API's limit for a text message body
 # Attempts for a message AWS did not process (throttled, never reached).
 MAX_ATTEMPTS: Final = 4
 BACKOFF_BASE: Final = 0.5  # seconds; doubled each retry, with jitter
@@ -101,100 +103,6 @@ _REASON_KEYS: Final = {
 }
 
 
-def send_options(
-    defaults: Mapping[str, Any], overrides: Mapping[str, Any]
-) -> MessageOptions:
-    """Return the entry's default options with the call's on top."""
-
-    def pick(key: str) -> Any:  # noqa: ANN401 - option values vary in type
-        value = overrides.get(key)
-        return value if value not in (None, "") else defaults.get(key) or None
-
-    ttl = pick(CONF_TIME_TO_LIVE)
-    message_type = pick(CONF_MESSAGE_TYPE)
-    context = {str(k): str(v) for k, v in (overrides.get("context") or {}).items()}
-    return MessageOptions(
-        origination_identity=pick(CONF_ORIGINATION_IDENTITY),
-        message_type=MESSAGE_TYPES.get(str(message_type).lower())
-        if message_type
-        else None,
-        configuration_set=pick(CONF_CONFIGURATION_SET),
-        max_price=pick(CONF_MAX_PRICE),
-        time_to_live=int(ttl) if ttl is not None else None,
-        context=context or None,
-        dry_run=bool(overrides.get("dry_run", False)),
-    )
-
-
-# Entry options that are about texts: its default identity may be a sender
-# ID or an SMS-only number (a call or MMS prefers it only when it can), its
-# price limit is per SMS part, and calls and MMS have no message type.
-_TEXT_ONLY_DEFAULTS: Final = {
-    CONF_ORIGINATION_IDENTITY: None,
-    CONF_MAX_PRICE: None,
-    CONF_MESSAGE_TYPE: None,
-}
-
-
-def call_options(
-    defaults: Mapping[str, Any], overrides: Mapping[str, Any]
-) -> MessageOptions:
-    """Return a call's options: the entry's that apply to calls, the call's on top.
-
-    A call lives 300 s unless the call says otherwise (the entry's time to
-    live is for texts): a stale alarm must not ring an hour later.
-    """
-    return send_options(
-        {
-            **defaults,
-            **_TEXT_ONLY_DEFAULTS,
-            CONF_TIME_TO_LIVE: DEFAULT_CALL_TIME_TO_LIVE,
-        },
-        overrides,
-    )
-
-
-def media_options(
-    defaults: Mapping[str, Any], overrides: Mapping[str, Any]
-) -> MessageOptions:
-    """Return a picture message's options: the entry's that apply, the send's on top."""
-    return send_options({**defaults, **_TEXT_ONLY_DEFAULTS}, overrides)
-
-
-@dataclass(frozen=True)
-class SentMessage:
-    """A message or call AWS accepted (or validated), or one queued to send.
-
-    A queued message (AWS could not be reached) has no message ID yet: its
-    ``status`` is "queued", with its outbox ID and until when it is kept.
-    """
-
-    target: str
-    message_id: str | None
-    dry_run: bool
-    # Texts: segments and encoding; picture messages count one segment.
-    segments: int | None = None
-    encoding: str | None = None
-    # Calls: the minutes counted under the daily cap (an upper bound).
-    minutes: int | None = None
-    status: str | None = None
-    queued_id: str | None = None
-    queued_until: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the action's response item (what applies to its kind)."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
-
-
-class PartialSendError(HomeAssistantError):
-    """Some targets were sent to and some failed; ``sent`` says which."""
-
-    def __init__(self, sent: list[SentMessage], **kwargs: Any) -> None:  # noqa: ANN401
-        """Keep what was sent: an alert to them still counts their replies."""
-        super().__init__(**kwargs)
-        self.sent = sent
-
-
 @dataclass(frozen=True, kw_only=True)
 class _Job:
     """One message to each target: how to send it, and what it costs."""
@@ -213,14 +121,6 @@ class _Job:
     details: str = ""
     # What the outbox keeps of a message to send later (kind, body, ...).
     queued: Callable[[], dict[str, Any]] | None = None
-
-
-def _validation_error(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders=placeholders,
-    )
 
 
 def _translated_error(err: AwsSmsError, target: str, region: str) -> HomeAssistantError:
@@ -254,48 +154,6 @@ def _translated_errors(target: str = "", region: str = "") -> Iterator[None]:
         yield
     except AwsSmsError as err:
         raise _translated_error(err, target, region) from err
-
-
-def normalise_targets(targets: Iterable[str], default_region: str | None) -> list[str]:
-    """Return the targets in E.164, each once, in the order given."""
-    numbers: list[str] = []
-    for target in targets:
-        try:
-            number = to_e164(str(target), default_region)
-        except InvalidPhoneNumberError:
-            raise _validation_error(
-                "invalid_phone_number", target=str(target)
-            ) from None
-        if number not in numbers:
-            numbers.append(number)
-    if not numbers:
-        raise _validation_error("no_targets")
-    return numbers
-
-
-def _stored_options(options: MessageOptions) -> dict[str, Any]:
-    """Return message options as the outbox stores them (JSON)."""
-    stored = asdict(options)
-    if stored["context"] is not None:
-        stored["context"] = dict(stored["context"])
-    return stored
-
-
-def _restored_options(stored: Mapping[str, Any]) -> MessageOptions:
-    """Return the message options the outbox stored."""
-    return MessageOptions(**stored)
-
-
-def message_body(message: str, title: str | None) -> str:
-    """Return the SMS body: the title on its own line, then the message."""
-    body = f"{title}\n{message}" if title else message
-    if not body.strip():
-        raise _validation_error("message_empty")
-    if len(body) > MAX_BODY_LENGTH:
-        raise _validation_error(
-            "message_too_long", length=str(len(body)), limit=str(MAX_BODY_LENGTH)
-        )
-    return body
 
 
 @dataclass
@@ -376,7 +234,7 @@ class SmsSender:
             return None
         identity = self._inventory.find_identity(value)
         if identity is None and not value.startswith("arn:"):
-            raise _validation_error("unknown_origination_identity", identity=value)
+            raise validation_error("unknown_origination_identity", identity=value)
         return identity
 
     def _rate(
@@ -416,7 +274,7 @@ class SmsSender:
             async_update_entry_issue(
                 self._hass, self._entry, job.cap_issue, {"cap": str(cap)}
             )
-            raise _validation_error(
+            raise validation_error(
                 job.cap_issue,
                 cap=str(cap),
                 needed=str(total),
@@ -499,7 +357,7 @@ class SmsSender:
         try:
             body = check_voice_message(message, ssml=ssml)
         except VoiceMessageError as err:
-            raise _validation_error(err.key, **err.placeholders) from None
+            raise validation_error(err.key, **err.placeholders) from None
         options, identity = self._capable_options(options, CAPABILITY_VOICE)
         minutes = estimate_call_minutes(body, ssml=ssml)
         voice = (voice or self._entry.options.get(CONF_VOICE, DEFAULT_VOICE)).upper()
@@ -599,7 +457,7 @@ class SmsSender:
         The caps, identity checks and rate limits apply again; it is not
         queued again (the outbox keeps it while AWS cannot be reached).
         """
-        options = _restored_options(message.options)
+        options = restored_options(message.options)
         if message.kind == "call":
             return await self.async_call(
                 [message.target],
@@ -650,7 +508,7 @@ class SmsSender:
         if options.max_price is not None and not re.fullmatch(
             MAX_PRICE_PATTERN, options.max_price
         ):
-            raise _validation_error("invalid_max_price", max_price=options.max_price)
+            raise validation_error("invalid_max_price", max_price=options.max_price)
 
     def _capable_identity(
         self, options: MessageOptions, capability: str
@@ -665,7 +523,7 @@ class SmsSender:
         if options.origination_identity is not None:
             identity = self._resolve_identity(options)
             if identity is not None and capability not in identity.capabilities:
-                raise _validation_error(
+                raise validation_error(
                     "identity_not_capable",
                     identity=identity.name,
                     capability=label,
@@ -678,7 +536,7 @@ class SmsSender:
             if capability in i.capabilities
         ]
         if not capable:
-            raise _validation_error("no_capable_identity", capability=label)
+            raise validation_error("no_capable_identity", capability=label)
         return next(
             (i for i in capable if i.origination_identity == default), capable[0]
         )
@@ -771,7 +629,7 @@ class SmsSender:
         messages = [
             self.outbox.new_message(
                 target=number,
-                options=_stored_options(options),
+                options=stored_options(options),
                 keep_for=keep_for,
                 time_to_live=options.time_to_live,
                 **payload,

@@ -45,7 +45,7 @@ from .const import (
 )
 from .media import async_media_url
 from .outbox import MAX_RETRY_FOR
-from .sender import call_options, media_options, message_body, send_options
+from .outgoing import call_options, media_options, message_body, send_options
 from .voice import VOICE_IDS
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from .alerts import AlertTracker
     from .api import MessageOptions
     from .coordinator import AwsSmsConfigEntry
-    from .sender import SentMessage
+    from .outgoing import SentMessage
 
 SERVICE_SEND_MESSAGE: Final = "send_message"
 SERVICE_CALL: Final = "call"
