@@ -51,6 +51,18 @@ def network(emulator: Emulator) -> Generator[Emulator]:
     emulator.set_reachable(True)
 
 
+async def _down(network: Emulator) -> None:
+    """Close the emulator; let the loop see its kept-alive connections close.
+
+    As it would long before the next alert: a send racing the close is
+    reported as "may have been sent" and never queued (test_sender's
+    test_dropped_before_processing_is_not_resent, and the README's known
+    limitation).
+    """
+    network.set_reachable(False)
+    await asyncio.sleep(0.2)
+
+
 def _sent(emulator: Emulator) -> list[str]:
     return [m.body for m in emulator.outbox if not m.dry_run]
 
@@ -61,7 +73,7 @@ async def test_alerts_during_an_outage_go_once_in_order_when_it_ends(
     """Three alerts queued; back: exactly three sent, in order, once each."""
     queued_events = async_capture_events(hass, EVENT_MESSAGE_QUEUED)
     sent_events = async_capture_events(hass, EVENT_MESSAGE_SENT)
-    network.set_reachable(False)
+    await _down(network)
     responses = [
         await send(hass, target=US_NUMBER, message=f"Alert {n}") for n in range(3)
     ]
@@ -105,7 +117,7 @@ async def test_a_fan_out_queues_only_what_was_not_sent(
     async def one_then_the_outage(self, number, *args, **kwargs):
         if number == OTHER_NUMBER:
             await first_answered.wait()
-            network.set_reachable(False)
+            await _down(network)
             return await original(self, number, *args, **kwargs)
         try:
             return await original(self, number, *args, **kwargs)
@@ -139,7 +151,7 @@ async def test_restart_with_a_full_outbox_sends_it(
     """Saved before the action returned; sent after the next start."""
     entry = await set_up(hass, demo_entry(emulator))
     sent_events = async_capture_events(hass, EVENT_MESSAGE_SENT)
-    network.set_reachable(False)
+    await _down(network)
     await send(hass, target=US_NUMBER, message="Before the restart")
     assert await hass.config_entries.async_unload(entry.entry_id)
     network.set_reachable(True)
@@ -149,16 +161,10 @@ async def test_restart_with_a_full_outbox_sends_it(
 
 
 async def test_what_may_have_been_sent_is_never_queued(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    emulator: Emulator,
-    monkeypatch: pytest.MonkeyPatch,
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
     """A lost answer stays an error: sending again could deliver it twice."""
-    from custom_components.aws_eum_x import api  # noqa: PLC0415
-
-    monkeypatch.setitem(api.SEND_CONFIG, "read_timeout", 1)
-    emulator.add_fault("accept_then_delay", operation="SendTextMessage", delay=3)
+    emulator.add_fault("accept_then_drop", operation="SendTextMessage")
     with pytest.raises(HomeAssistantError) as caught:
         await send(hass, target=US_NUMBER, message="Maybe")
     assert caught.value.translation_key == "message_maybe_sent"
@@ -173,7 +179,7 @@ async def test_the_cap_is_checked_again_and_old_messages_expire(
     entry.add_to_hass(hass)
     await setup_with_options(hass, entry, daily_segment_cap=1)
     dropped = async_capture_events(hass, EVENT_MESSAGE_EXPIRED)
-    network.set_reachable(False)
+    await _down(network)
     await send(hass, target=US_NUMBER, message="First")
     await send(hass, target=US_NUMBER, message="Second")
     await send(hass, target=US_NUMBER, message="Late", retry_for=1)
@@ -200,7 +206,7 @@ async def test_a_call_is_not_placed_after_its_time_to_live(
 ) -> None:
     """A stale alarm must not ring: the call's own time to live ends it."""
     dropped = async_capture_events(hass, EVENT_MESSAGE_EXPIRED)
-    network.set_reachable(False)
+    await _down(network)
     response = await hass.services.async_call(
         DOMAIN,
         "call",
@@ -226,7 +232,7 @@ async def test_zero_keeps_nothing_and_clear_outbox_empties_it(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, network: Emulator
 ) -> None:
     """retry_for 0 fails at once; clear_outbox drops what waits."""
-    network.set_reachable(False)
+    await _down(network)
     with pytest.raises(HomeAssistantError) as caught:
         await send(hass, target=US_NUMBER, message="Now or never", retry_for=0)
     assert caught.value.translation_key == "cannot_connect"
@@ -250,7 +256,7 @@ async def test_two_entries_keep_their_own_outbox(
     second = await set_up(
         hass, demo_entry(emulator, data=entry_data(emulator, region="eu-west-2"))
     )
-    network.set_reachable(False)
+    await _down(network)
     await send(hass, config_entry_id=first.entry_id, target=US_NUMBER, message="1")
     assert first.runtime_data.outbox.messages
     assert second.runtime_data.outbox.messages == []
