@@ -34,6 +34,7 @@ import os
 from pathlib import Path
 import platform
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -370,6 +371,93 @@ async def _receiving(
         "idle_cpu_s_per_hour": max(0.0, cpu_listening - cpu_without) * per_hour,
         "idle_cpu_s_per_hour_with_queue": cpu_listening * per_hour,
         "idle_cpu_s_per_hour_without_queue": cpu_without * per_hour,
+    }
+
+
+OUTBOX_RUNS = 3
+OUTAGE_SECONDS = 5.0
+
+
+def _take_down(emulator: EmulatorProcess, seconds: float) -> None:
+    """Close the emulator's socket for ``seconds`` (it comes back by itself)."""
+    request = urllib.request.Request(  # noqa: S310 - loopback http only
+        f"{emulator.url}/_emulator/network",
+        data=json.dumps({"reachable": False, "for_seconds": seconds}).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as resp:  # noqa: S310
+        resp.read()
+
+
+def _wait_until_back(emulator: EmulatorProcess) -> float:
+    """Return the moment the emulator's port accepts connections again."""
+    host, port = emulator.url.removeprefix("http://").split(":")
+    while True:
+        try:
+            with socket.create_connection((host, int(port)), timeout=1):
+                return time.perf_counter()
+        except OSError:
+            time.sleep(0.005)
+
+
+async def _outbox(hass: HomeAssistant, emulator: EmulatorProcess) -> dict[str, Any]:
+    """Time an outage: the outbox's write, and network back → first message sent.
+
+    Each run: the emulator goes down for OUTAGE_SECONDS, an alert is sent
+    (its attempts fail, it is queued and saved), and the emulator comes back
+    by itself. With the default probe schedule (15 s, then doubling), the
+    first probe after the outage finds AWS back.
+    """
+    entry = _entry(emulator, REGIONS[0], {}, 300)
+    entry.add_to_hass(hass)
+    await _setup(hass, entry)
+    outbox = entry.runtime_data.outbox
+    writes: list[float] = []
+    original = outbox.async_queue
+
+    async def timed_queue(messages: list[Any]) -> None:
+        started = time.perf_counter()
+        await original(messages)
+        writes.append((time.perf_counter() - started) / len(messages))
+
+    outbox.async_queue = timed_queue
+    sent_at: dict[str, float] = {}
+
+    @callback
+    def on_sent(event: Event) -> None:
+        if event.data.get("queued_id"):
+            sent_at[event.data["queued_id"]] = time.perf_counter()
+
+    unsubscribe = hass.bus.async_listen(f"{DOMAIN}_message_sent", on_sent)
+    back_to_sent: list[float] = []
+    for _ in range(OUTBOX_RUNS):
+        await hass.async_add_executor_job(_take_down, emulator, OUTAGE_SECONDS)
+        await asyncio.sleep(0.2)  # the loop sees kept-alive connections close
+        response: Any = await hass.services.async_call(
+            DOMAIN,
+            "send_message",
+            {
+                "config_entry_id": entry.entry_id,
+                "target": [REPLY_FROM],
+                "message": "Bench alert during an outage",
+            },
+            blocking=True,
+            return_response=True,
+        )
+        queued_id = response["messages"][0]["queued_id"]
+        back = await hass.async_add_executor_job(_wait_until_back, emulator)
+        async with asyncio.timeout(120):
+            while queued_id not in sent_at:  # noqa: ASYNC110 - set by the listener
+                await asyncio.sleep(0.01)
+        back_to_sent.append(sent_at[queued_id] - back)
+    unsubscribe()
+    await hass.config_entries.async_unload(entry.entry_id)
+    return {
+        "runs": OUTBOX_RUNS,
+        "outage_s": OUTAGE_SECONDS,
+        "back_to_first_sent_s": _summary(back_to_sent)["median_ms"] / 1000,
+        "back_to_first_sent_all_s": back_to_sent,
+        "write_ms_per_message": _summary(writes)["median_ms"],
     }
 
 
@@ -806,6 +894,7 @@ async def run(
             noop_times = await _timed(noop, count)
             role = await _role_sends(hass, emulator)
             results["receiving"] = await _receiving(hass, emulator, idle_seconds)
+            results["outbox"] = await _outbox(hass, emulator)
             results["calls_and_pictures"] = await _calls_and_pictures(
                 hass, emulator, count, meter
             )
@@ -1000,7 +1089,21 @@ def table(results: dict[str, Any]) -> str:
         ),
     ]
     rec = results["receiving"]
+    box = results["outbox"]
     rows += [
+        (
+            "Outbox: network back → first queued message accepted, median",
+            (
+                f"{box['back_to_first_sent_s']:.1f} s ({box['runs']} outages of "
+                f"{box['outage_s']:.0f} s; the first probe comes 15 s after queueing)"
+            ),
+            "< 5 min (probe cap)",
+        ),
+        (
+            "Outbox: store write per queued message, median",
+            f"{box['write_ms_per_message']:.2f} ms",
+            "",
+        ),
         (
             "Reply with the code published → `aws_eum_x_acknowledged`, median (p95)",
             (
