@@ -35,6 +35,13 @@ logger:
 """
 
 
+# Deadlines, not speeds: how long to wait for what `hass` will do, generous
+# enough for a machine that runs two test suites at once. A passing run
+# waits only as long as Home Assistant takes.
+START_TIMEOUT = 300.0
+WAIT_TIMEOUT = 120.0
+
+
 def free_port() -> int:
     """Return a loopback port nothing listens on."""
     with socket.socket() as sock:
@@ -66,7 +73,7 @@ class RealHass:
         path = self.config_dir / "home-assistant.log"
         return path.read_text(encoding="utf-8") if path.exists() else ""
 
-    def start(self, timeout: float = 120) -> None:
+    def start(self, timeout: float = START_TIMEOUT) -> None:
         """Start and wait until the HTTP API answers."""
         self._process = subprocess.Popen(
             # --skip-pip: everything must already be installed, as the test
@@ -100,7 +107,7 @@ class RealHass:
             return
         self._process.send_signal(signal.SIGTERM)
         try:
-            self._process.wait(timeout=30)
+            self._process.wait(timeout=WAIT_TIMEOUT)
         except subprocess.TimeoutExpired:  # pragma: no cover - a hung shutdown
             self._process.kill()
             self._process.wait()
@@ -123,7 +130,7 @@ class RealHass:
         request = urllib.request.Request(
             self.url + path, data=body, headers=headers, method=method
         )
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=WAIT_TIMEOUT) as response:
             raw = response.read()
         return json.loads(raw) if raw else None
 
@@ -158,7 +165,9 @@ class RealHass:
         )
         self.token = tokens["access_token"]
 
-    def wait_for_service(self, domain: str, service: str, timeout: float = 30) -> None:
+    def wait_for_service(
+        self, domain: str, service: str, timeout: float = WAIT_TIMEOUT
+    ) -> None:
         """Return once the action is registered.
 
         A legacy notify service is registered after the entry's entities, by
@@ -175,7 +184,9 @@ class RealHass:
             time.sleep(0.2)
         raise TimeoutError(f"{domain}.{service} did not come:\n{self.log[-3000:]}")
 
-    def wait_for_state(self, entity_id: str, timeout: float = 60) -> dict[str, Any]:
+    def wait_for_state(
+        self, entity_id: str, timeout: float = WAIT_TIMEOUT
+    ) -> dict[str, Any]:
         """Return the entity's state once it exists and is available."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

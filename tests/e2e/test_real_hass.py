@@ -33,7 +33,7 @@ KNOWN_ENVIRONMENT_ERRORS = (
 
 
 @pytest.fixture
-def real_hass(socket_enabled: None, tmp_path: Path) -> Generator[RealHass]:
+def real_hass(sockets: None, tmp_path: Path) -> Generator[RealHass]:
     """Run Home Assistant in a process of its own; always stop it."""
     instance = RealHass(tmp_path)
     try:
@@ -155,7 +155,8 @@ def _receive_through_the_queue(
     answer = real_hass.request(
         "POST",
         "/api/services/aws_eum_x/send_message?return_response",
-        {"target": [DELIVERED], "message": "E2E delivery", "wait_for_delivery": 30},
+        # A deadline, under the request's own (harness.WAIT_TIMEOUT).
+        {"target": [DELIVERED], "message": "E2E delivery", "wait_for_delivery": 100},
     )
     [sent] = answer["service_response"]["messages"]
     assert sent["status"] == "delivered"
