@@ -1,7 +1,7 @@
 """Which English strings changed since each translation was last updated.
 
 Each translation ``custom_components/aws_eum_x/translations/<lang>.json``
-has a record, ``docs/translations/<lang>.json``: the English text of every
+has a record, ``scripts/translation-sources/<lang>.json``: the English text of every
 string as it was when the translation was made. Comparing the record with
 ``strings.json`` shows what a translator must look at again.
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 INTEGRATION = ROOT / "custom_components" / "aws_eum_x"
 STRINGS = INTEGRATION / "strings.json"
 TRANSLATIONS = INTEGRATION / "translations"
-RECORDS = ROOT / "docs" / "translations"
+RECORDS = ROOT / "scripts" / "translation-sources"
 # English is strings.json itself (Home Assistant's build copies it).
 SOURCE_LANGUAGE = "en"
 

@@ -10,7 +10,7 @@ It imports nothing from Home Assistant: the HTTP session to use is passed in.
 
 import asyncio
 import contextlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 import logging
 from typing import (
@@ -129,6 +129,10 @@ class PhoneNumberInfo:
     monthly_leasing_price: str
     two_way_enabled: bool
     pool_id: str | None
+    # The registration carriers require before they deliver (US toll-free,
+    # 10DLC), and the opt-out list STOP replies go to.
+    registration_id: str | None = None
+    opt_out_list_name: str = "Default"
 
     @classmethod
     def from_api(cls, item: PhoneNumberInformationTypeDef) -> Self:
@@ -145,7 +149,32 @@ class PhoneNumberInfo:
             monthly_leasing_price=item.get("MonthlyLeasingPrice", "0"),
             two_way_enabled=bool(item.get("TwoWayEnabled", False)),
             pool_id=item.get("PoolId"),
+            registration_id=item.get("RegistrationId"),
+            opt_out_list_name=item.get("OptOutListName") or "Default",
         )
+
+
+@dataclass(frozen=True)
+class DeniedReason:
+    """Why AWS denied a registration version, in AWS's words."""
+
+    reason: str
+    short_description: str
+    long_description: str
+    documentation_link: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrationInfo:
+    """A registration (US toll-free, 10DLC brand or campaign ...)."""
+
+    registration_id: str
+    arn: str
+    registration_type: str
+    # AWS's RegistrationStatus, lower case: complete, requires_updates ...
+    status: str
+    latest_denied_version: int | None
+    denied_reasons: tuple[DeniedReason, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -390,6 +419,78 @@ class SmsClient:
                 async for page in paginator.paginate()
                 for item in page.get("PhoneNumbers", [])
             ]
+
+    async def describe_registrations(
+        self, registration_ids: list[str]
+    ) -> dict[str, RegistrationInfo]:
+        """Return the registrations of ``registration_ids``, with denied reasons.
+
+        For one that needs updates or whose latest version was denied, the
+        reasons come from that version (DescribeRegistrationVersions).
+        """
+        if not registration_ids:
+            return {}
+        paginator = self._describe.get_paginator("describe_registrations")
+        found: dict[str, RegistrationInfo] = {}
+        pages = (
+            page
+            # The request takes at most 5 IDs (the API model).
+            for start in range(0, len(registration_ids), 5)
+            async for page in paginator.paginate(
+                RegistrationIds=registration_ids[start : start + 5]
+            )
+        )
+        with translated("DescribeRegistrations"):
+            async for page in pages:
+                for item in page.get("Registrations", []):
+                    found[item["RegistrationId"]] = RegistrationInfo(
+                        registration_id=item["RegistrationId"],
+                        arn=item["RegistrationArn"],
+                        registration_type=item["RegistrationType"],
+                        status=item["RegistrationStatus"].lower(),
+                        latest_denied_version=item.get("LatestDeniedVersionNumber"),
+                    )
+        for key, registration in list(found.items()):
+            version = registration.latest_denied_version
+            if version is None or registration.status == "complete":
+                continue
+            with translated("DescribeRegistrationVersions"):
+                answer = await self._describe.describe_registration_versions(
+                    RegistrationId=key, VersionNumbers=[version]
+                )
+            reasons = tuple(
+                DeniedReason(
+                    reason=r.get("Reason", ""),
+                    short_description=r.get("ShortDescription", ""),
+                    long_description=r.get("LongDescription", ""),
+                    documentation_link=r.get("DocumentationLink"),
+                )
+                for v in answer.get("RegistrationVersions", [])
+                for r in v.get("DeniedReasons", [])
+            )
+            found[key] = replace(registration, denied_reasons=reasons)
+        return found
+
+    async def describe_opted_out_numbers(
+        self, opt_out_list: str, numbers: list[str]
+    ) -> set[str]:
+        """Return which of ``numbers`` are on ``opt_out_list`` (all pages)."""
+        if not numbers:
+            return set()
+        paginator = self._describe.get_paginator("describe_opted_out_numbers")
+        opted_out: set[str] = set()
+        with translated("DescribeOptedOutNumbers"):
+            # The filter takes at most 5 numbers a request (the API model).
+            for start in range(0, len(numbers), 5):
+                async for page in paginator.paginate(
+                    OptOutListName=opt_out_list,
+                    OptedOutNumbers=numbers[start : start + 5],
+                ):
+                    opted_out |= {
+                        item["OptedOutNumber"]
+                        for item in page.get("OptedOutNumbers", [])
+                    }
+        return opted_out
 
     async def describe_sender_ids(self) -> list[SenderIdInfo]:
         """Return every sender ID of the account, all pages."""

@@ -18,6 +18,7 @@ from .aws_errors import (
     AwsExplicitDenyError,
     AwsSmsError,
 )
+from .compliance import async_update_compliance_issues
 from .const import (
     CONF_REGION,
     DOMAIN,
@@ -26,7 +27,7 @@ from .const import (
     LOGGER,
     UPDATE_INTERVAL,
 )
-from .helpers import async_update_entry_issue
+from .helpers import async_update_entry_issue, recipient_names
 from .inventory import Inventory
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .alerts import AlertTracker
-    from .api import SmsClient
+    from .api import PhoneNumberInfo, SmsClient
     from .media import MediaStore
     from .outbox_worker import Outbox
     from .receiver import EventReceiver
@@ -80,6 +81,13 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
             tier = await optional(self.client.account_tier)
             spend_limit = await optional(self.client.text_spend_limit)
             config_sets = await optional(self.client.describe_configuration_sets)
+            registration_ids = sorted(
+                {n.registration_id for n in phone_numbers if n.registration_id}
+            )
+            registrations = await optional(
+                lambda: self.client.describe_registrations(registration_ids)
+            )
+            opted_out = await optional(lambda: self._opted_out(phone_numbers))
         except AwsAccessDeniedError as err:
             # A required read: nothing works until the policy allows it, and
             # retrying will not change that. Setup fails for good (no endless
@@ -119,7 +127,7 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
             self.hass, self.config_entry, ISSUE_REQUIRED_PERMISSION, None
         )
         self._update_permissions_issue(denied)
-        return Inventory(
+        inventory = Inventory(
             phone_numbers=tuple(phone_numbers),
             sender_ids=tuple(sender_ids),
             pools=tuple(pools) if pools is not None else None,
@@ -127,7 +135,24 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
             text_spend_limit=spend_limit,
             configuration_sets=tuple(config_sets) if config_sets is not None else None,
             denied_actions=tuple(denied),
+            registrations=registrations,
+            opted_out=frozenset(opted_out) if opted_out is not None else None,
         )
+        async_update_compliance_issues(self.hass, self.config_entry, inventory)
+        return inventory
+
+    async def _opted_out(self, phone_numbers: list[PhoneNumberInfo]) -> set[str]:
+        """Return the recipients' numbers on the opt-out lists of our numbers.
+
+        A STOP while Home Assistant was offline, or before a queue was set,
+        reached AWS's list all the same: read it on every refresh.
+        """
+        recipients = sorted(recipient_names(self.config_entry))
+        lists = sorted({n.opt_out_list_name for n in phone_numbers}) or ["Default"]
+        opted_out: set[str] = set()
+        for name in lists:
+            opted_out |= await self.client.describe_opted_out_numbers(name, recipients)
+        return opted_out
 
     def _update_permissions_issue(self, denied: list[str]) -> None:
         """Raise a repair issue naming the optional actions IAM denies."""

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Final, Literal
 from propcache.api import cached_property
 
 if TYPE_CHECKING:
-    from .api import PhoneNumberInfo, PoolInfo, SenderIdInfo, SpendLimit
+    from collections.abc import Mapping
+
+    from .api import (
+        PhoneNumberInfo,
+        PoolInfo,
+        RegistrationInfo,
+        SenderIdInfo,
+        SpendLimit,
+    )
 
 type IdentityKind = Literal["phone_number", "sender_id", "pool"]
 
@@ -69,6 +77,11 @@ class OriginIdentity:
     # SMS, VOICE, MMS: what AWS lets the identity do. A pool can do what any
     # of its numbers can (AWS picks a capable member for each message).
     capabilities: frozenset[str] = frozenset({"SMS"})
+    # A phone number's registration (carriers block a US toll-free or 10DLC
+    # number until it is complete): its ID, and what AWS said of it (None
+    # when the key may not read registrations).
+    registration_id: str | None = None
+    registration: RegistrationInfo | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -86,6 +99,11 @@ class Inventory:
     text_spend_limit: SpendLimit | None
     configuration_sets: tuple[str, ...] | None
     denied_actions: tuple[str, ...] = ()
+    # The phone numbers' registrations by ID; None: not readable.
+    registrations: Mapping[str, RegistrationInfo] | None = None
+    # The recipients' numbers on an opt-out list of the entry's numbers;
+    # None: not readable.
+    opted_out: frozenset[str] | None = None
 
     @cached_property
     def identities(self) -> dict[str, OriginIdentity]:
@@ -108,6 +126,10 @@ class Inventory:
                 receives_messages=bool(number.two_way_enabled)
                 or number.pool_id in two_way_pools,
                 capabilities=frozenset(number.capabilities),
+                registration_id=number.registration_id,
+                registration=(self.registrations or {}).get(
+                    number.registration_id or ""
+                ),
             )
         for sender in self.sender_ids:
             found[sender.key] = OriginIdentity(

@@ -15,6 +15,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import callback
 from homeassistant.util import dt as dt_util
 
+from .compliance import REGISTRATION_STATUSES, denied_reasons_text
 from .const import CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
 from .entity import (
     AwsSmsEntity,
@@ -80,6 +81,7 @@ class IdentitySensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[OriginIdentity], StateType]
     exists_fn: Callable[[OriginIdentity], bool] = lambda _: True
+    attributes_fn: Callable[[OriginIdentity], dict[str, Any]] | None = None
 
 
 def _phone_numbers(inventory: Inventory) -> dict[str, Any]:
@@ -169,6 +171,26 @@ IDENTITY_SENSORS: tuple[IdentitySensorDescription, ...] = (
         value_fn=lambda identity: identity.monthly_leasing_price,
         exists_fn=lambda identity: identity.monthly_leasing_price is not None,
     ),
+    IdentitySensorDescription(
+        key="registration",
+        translation_key="registration",
+        device_class=SensorDeviceClass.ENUM,
+        options=REGISTRATION_STATUSES,
+        # Unknown when the key may not read registrations.
+        value_fn=lambda identity: (
+            identity.registration.status if identity.registration else None
+        ),
+        exists_fn=lambda identity: identity.registration_id is not None,
+        attributes_fn=lambda identity: {
+            "registration_id": identity.registration_id,
+            "registration_type": (
+                identity.registration.registration_type
+                if identity.registration
+                else None
+            ),
+            "denied_reasons": denied_reasons_text(identity.registration) or None,
+        },
+    ),
 )
 
 
@@ -202,6 +224,14 @@ class IdentitySensor(IdentityEntity, SensorEntity):
         """Return the value from the last refresh."""
         identity = self.identity
         return self.entity_description.value_fn(identity) if identity else None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Say more of the value, where the sensor has more to say."""
+        identity = self.identity
+        if self.entity_description.attributes_fn is None or identity is None:
+            return None
+        return self.entity_description.attributes_fn(identity)
 
 
 @dataclass(frozen=True, kw_only=True)
