@@ -474,22 +474,26 @@ class SmsClient:
     async def describe_opted_out_numbers(
         self, opt_out_list: str, numbers: list[str]
     ) -> set[str]:
-        """Return which of ``numbers`` are on ``opt_out_list`` (all pages)."""
-        if not numbers:
-            return set()
-        paginator = self._describe.get_paginator("describe_opted_out_numbers")
+        """Return which of ``numbers`` are on ``opt_out_list``.
+
+        One request a number: AWS answers ResourceNotFoundException for a
+        number the list does not hold (and for a list that does not exist),
+        which would hide the others of a batch.
+        """
         opted_out: set[str] = set()
-        with translated("DescribeOptedOutNumbers"):
-            # The filter takes at most 5 numbers a request (the API model).
-            for start in range(0, len(numbers), 5):
-                async for page in paginator.paginate(
-                    OptOutListName=opt_out_list,
-                    OptedOutNumbers=numbers[start : start + 5],
-                ):
-                    opted_out |= {
-                        item["OptedOutNumber"]
-                        for item in page.get("OptedOutNumbers", [])
-                    }
+        for number in numbers:
+            try:
+                with translated("DescribeOptedOutNumbers"):
+                    answer = await self._describe.describe_opted_out_numbers(
+                        OptOutListName=opt_out_list, OptedOutNumbers=[number]
+                    )
+            except AwsRequestError as err:
+                if err.code == "ResourceNotFoundException":
+                    continue
+                raise
+            opted_out |= {
+                item["OptedOutNumber"] for item in answer.get("OptedOutNumbers", [])
+            }
         return opted_out
 
     async def describe_sender_ids(self) -> list[SenderIdInfo]:

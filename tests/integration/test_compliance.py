@@ -1,0 +1,139 @@
+"""Registration health and opt-outs from AWS's lists, through the emulator.
+
+The emulator serves the registrations and opt-out list its state holds, as
+AWS's DescribeRegistrations, DescribeRegistrationVersions and
+DescribeOptedOutNumbers answer them.
+"""
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.aws_eum_x.compliance import (
+    ISSUE_REGISTRATION,
+    registration_console_url,
+)
+from custom_components.aws_eum_x.const import (
+    DOMAIN,
+    ISSUE_MISSING_PERMISSIONS,
+    ISSUE_OPTED_OUT,
+)
+from custom_components.aws_eum_x.helpers import entry_issue_id
+from eum_emulator import AccessKey, AccountState, Emulator
+from eum_emulator.develop import develop_state
+
+from .conftest import ALICE, demo_entry, entry_data, recipient, set_up
+
+PENDING_NUMBER = "sensor.toll_free_number_18885550101_registration"
+APPROVED_NUMBER = "sensor.toll_free_number_18885550100_registration"
+NO_REGISTRATIONS_KEY = "TESTKEYNOREGISTRATIONS"
+NO_REGISTRATIONS_SECRET = "no-registrations-secret"
+
+
+@pytest.fixture
+def account_state() -> AccountState:
+    """The develop account: one number whose registration was denied."""
+    state = develop_state()
+    state.access_keys.append(
+        AccessKey(
+            NO_REGISTRATIONS_KEY,
+            NO_REGISTRATIONS_SECRET,
+            allowed_actions=[
+                "sms-voice:DescribePhoneNumbers",
+                "sms-voice:DescribeSenderIds",
+                "sms-voice:SendTextMessage",
+            ],
+        )
+    )
+    return state
+
+
+def _registration_issues(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> list[ir.IssueEntry]:
+    prefix = entry_issue_id(ISSUE_REGISTRATION, entry.entry_id, "")
+    return [
+        issue
+        for (domain, issue_id), issue in ir.async_get(hass).issues.items()
+        if domain == DOMAIN and issue_id.startswith(prefix)
+    ]
+
+
+async def test_a_registration_that_needs_updates_is_a_repair_issue(
+    hass: HomeAssistant, emulator: Emulator, account_state: AccountState
+) -> None:
+    """Its sensor says so, with AWS's reasons; the issue goes once complete."""
+    entry = await set_up(hass, demo_entry(emulator))
+    assert hass.states.get(APPROVED_NUMBER).state == "complete"
+    state = hass.states.get(PENDING_NUMBER)
+    assert state.state == "requires_updates"
+    assert state.attributes["registration_type"] == "US_TOLL_FREE_REGISTRATION"
+    # The reasons of the latest denied version, as AWS words them.
+    assert "Opt-in workflow" in state.attributes["denied_reasons"]
+    (issue,) = _registration_issues(hass, entry)
+    placeholders = issue.translation_placeholders
+    assert placeholders["number"] == "+18885550101"
+    assert placeholders["status"] == "requires_updates"
+    assert "does not show how recipients consent" in placeholders["reasons"]
+    assert placeholders["console_url"] == registration_console_url("us-east-1")
+
+    registration = next(
+        r for r in account_state.registrations if r.status == "REQUIRES_UPDATES"
+    )
+    registration.status = "COMPLETE"
+    next(
+        n for n in account_state.phone_numbers if n.phone_number == "+18885550101"
+    ).status = "ACTIVE"
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(PENDING_NUMBER).state == "complete"
+    assert _registration_issues(hass, entry) == []
+
+
+async def test_a_key_that_may_not_read_registrations_keeps_working(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """The sensor is unknown and one repair issue names the missing actions."""
+    data = entry_data(
+        emulator,
+        access_key_id=NO_REGISTRATIONS_KEY,
+        secret_access_key=NO_REGISTRATIONS_SECRET,
+    )
+    entry = await set_up(
+        hass,
+        demo_entry(emulator, data=data, subentries_data=[recipient(ALICE, "Alice")]),
+    )
+    assert hass.states.get(PENDING_NUMBER).state == "unknown"
+    assert _registration_issues(hass, entry) == []
+    issue = ir.async_get(hass).async_get_issue(
+        DOMAIN, entry_issue_id(ISSUE_MISSING_PERMISSIONS, entry.entry_id)
+    )
+    assert issue is not None
+    assert (
+        "sms-voice:DescribeRegistrations" in issue.translation_placeholders["actions"]
+    )
+    assert (
+        "sms-voice:DescribeOptedOutNumbers" in issue.translation_placeholders["actions"]
+    )
+
+
+async def test_a_stop_nobody_heard_is_found_on_the_opt_out_list(
+    hass: HomeAssistant, emulator: Emulator, account_state: AccountState
+) -> None:
+    """Without a queue, the refresh finds Alice on the list; off it, it clears."""
+    account_state.opted_out.append(ALICE)
+    entry = await set_up(
+        hass, demo_entry(emulator, subentries_data=[recipient(ALICE, "Alice")])
+    )
+    (subentry_id,) = entry.subentries
+    issue_id = entry_issue_id(ISSUE_OPTED_OUT, entry.entry_id, subentry_id)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert issue.translation_placeholders["recipient"] == "Alice"
+
+    account_state.opted_out.remove(ALICE)
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert entry.runtime_data.coordinator.last_update_success
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
