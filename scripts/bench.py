@@ -904,7 +904,9 @@ async def run(
             # MPS equal to AWS's.
             fan_entry = _entry(
                 metered,
-                REGIONS[-1],
+                # The demo state keeps FAN_OUT_ORIGIN in us-east-1 (each region
+                # has an inventory of its own).
+                REGIONS[0],
                 {"messages_per_second": {FAN_OUT_ORIGIN: fan_out_mps}},
                 index=99,
             )
