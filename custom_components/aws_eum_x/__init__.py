@@ -125,7 +125,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AwsSmsConfigEntry) -> bo
             usage=usage,
             inventory=lambda: coordinator.data,
         ),
-        receiver=_receiver(hass, entry, connection, usage),
+        receiver=_receiver(hass, entry, connection, usage, coordinator),
         media=MediaStore(
             connection,
             entry.options.get(CONF_MEDIA_BUCKET),
@@ -198,6 +198,7 @@ def _receiver(
     entry: AwsSmsConfigEntry,
     connection: AwsConnection,
     usage: DailyUsage,
+    coordinator: InventoryCoordinator,
 ) -> EventReceiver | None:
     """Return the receiver of the entry's queue, if it has one."""
     queue_url = entry.options.get(CONF_QUEUE_URL)
@@ -214,7 +215,9 @@ def _receiver(
         }
 
     queue = QueueClient(connection, parse_queue_url(queue_url))
-    return EventReceiver(hass, entry, queue, recipients, usage)
+    return EventReceiver(
+        hass, entry, queue, recipients, usage, inventory=lambda: coordinator.data
+    )
 
 
 @callback

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 
 from .aws_errors import AwsAccessDeniedError, AwsAuthError, AwsSmsError
+from .compliance import blocks_messages
 from .const import DOMAIN, ISSUE_OPTED_OUT, ISSUE_QUEUE_UNAVAILABLE, LOGGER
 from .events import (
     MESSAGE_CHANNELS,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
     from homeassistant.config_entries import ConfigEntry
 
+    from .inventory import Inventory
     from .queue import QueueClient
     from .usage import DailyUsage
 
@@ -67,12 +69,19 @@ class EventReceiver:
         queue: QueueClient,
         recipients: Callable[[], dict[str, Recipient]],
         usage: DailyUsage,
+        *,
+        inventory: Callable[[], Inventory | None] = lambda: None,
     ) -> None:
-        """Listen to ``queue``; ``recipients`` maps numbers to recipients."""
+        """Listen to ``queue``; ``recipients`` maps numbers to recipients.
+
+        ``inventory``: the entry's latest inventory, to name the likely cause
+        of a blocked message.
+        """
         self._hass = hass
         self._entry = entry
         self._recipients = recipients
         self._usage = usage
+        self._inventory = inventory
         self.listener = QueueListener(
             hass,
             entry.entry_id,
@@ -172,7 +181,7 @@ class EventReceiver:
                 "message_id": event.message_id,
                 "status": event.status,
                 "final": event.final,
-                "description": event.description,
+                "description": self._description(event),
                 "target": mask(event.destination) if event.destination else None,
                 "context": dict(event.context),
                 "price": event.price,
@@ -193,6 +202,26 @@ class EventReceiver:
         for future in self._waiters.pop(event.message_id, []):
             if not future.done():
                 future.set_result(event.status)
+
+    def _description(self, event: DeliveryEvent) -> str | None:
+        """Return AWS's description; for a blocked message, the likely cause.
+
+        Carriers block every message from a number whose registration is not
+        complete: when the number it left from is one, say so.
+        """
+        if event.status != "blocked" or event.origination is None:
+            return event.description
+        inventory = self._inventory()
+        identity = inventory.find_identity(event.origination) if inventory else None
+        if identity is None or not blocks_messages(identity):
+            return event.description
+        registration = identity.registration
+        cause = (
+            f"Likely cause: the registration of {identity.origination_identity} "
+            f"is {registration.status if registration else identity.status}; "
+            "carriers block its messages until it is complete."
+        )
+        return f"{event.description} {cause}" if event.description else cause
 
     def _inbound(self, message: InboundMessage) -> None:
         recipient = self._recipients().get(message.from_number)

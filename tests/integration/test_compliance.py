@@ -5,25 +5,35 @@ AWS's DescribeRegistrations, DescribeRegistrationVersions and
 DescribeOptedOutNumbers answer them.
 """
 
+import json
+import time
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
 from custom_components.aws_eum_x.compliance import (
     ISSUE_REGISTRATION,
     registration_console_url,
 )
 from custom_components.aws_eum_x.const import (
+    CONF_CONFIGURATION_SET,
+    CONF_QUEUE_URL,
     DOMAIN,
     ISSUE_MISSING_PERMISSIONS,
     ISSUE_OPTED_OUT,
 )
 from custom_components.aws_eum_x.helpers import entry_issue_id
+from custom_components.aws_eum_x.receiver import EVENT_DELIVERY_STATUS
 from eum_emulator import AccessKey, AccountState, Emulator
 from eum_emulator.develop import develop_state
+from tests.conftest import ClientFactory
 
-from .conftest import ALICE, demo_entry, entry_data, recipient, set_up
+from .conftest import ALICE, demo_entry, entry_data, recipient, set_up, until
 
 PENDING_NUMBER = "sensor.toll_free_number_18885550101_registration"
 APPROVED_NUMBER = "sensor.toll_free_number_18885550100_registration"
@@ -137,3 +147,49 @@ async def test_a_stop_nobody_heard_is_found_on_the_opt_out_list(
     await hass.async_block_till_done()
     assert entry.runtime_data.coordinator.last_update_success
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_a_blocked_message_names_the_registration_as_its_cause(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    queue_url: str,
+    aws_client: ClientFactory,
+) -> None:
+    """A carrier's block of a message from the pending number says why."""
+    entry = await set_up(
+        hass,
+        demo_entry(
+            emulator,
+            options={CONF_QUEUE_URL: queue_url, CONF_CONFIGURATION_SET: "home-alerts"},
+        ),
+    )
+    events = async_capture_events(hass, EVENT_DELIVERY_STATUS)
+    sqs = await aws_client("sqs")
+    now_ms = int(time.time() * 1000)
+    for origin, message_id in (("+18885550101", "pending"), ("+18885550100", "ok")):
+        await sqs.send_message(
+            QueueUrl=queue_url,
+            MessageBody=json.dumps(
+                {
+                    "eventType": "TEXT_BLOCKED",
+                    "eventVersion": "1.0",
+                    "eventTimestamp": now_ms,
+                    "isFinal": True,
+                    "originationPhoneNumber": origin,
+                    "destinationPhoneNumber": ALICE,
+                    "isoCountryCode": "US",
+                    "messageId": message_id,
+                    "messageRequestTimestamp": now_ms,
+                    "messageStatus": "BLOCKED",
+                    "messageStatusDescription": "Blocked by the carrier",
+                    "totalMessageParts": 1,
+                    "totalMessagePrice": 0.0,
+                }
+            ),
+        )
+    await until(lambda: len(events) == 2)
+    descriptions = {e.data["message_id"]: e.data["description"] for e in events}
+    assert descriptions["pending"].startswith("Blocked by the carrier Likely cause")
+    assert "+18885550101 is requires_updates" in descriptions["pending"]
+    assert descriptions["ok"] == "Blocked by the carrier"
+    assert entry.runtime_data.receiver is not None
