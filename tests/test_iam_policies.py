@@ -11,7 +11,11 @@ import re
 import botocore.session
 import pytest
 
-from custom_components.aws_eum_x.const import OPTIONAL_ACTIONS, REQUIRED_ACTIONS
+from custom_components.aws_eum_x.const import (
+    OPTIONAL_ACTIONS,
+    REQUIRED_ACTIONS,
+    SANDBOX_VERIFICATION_ACTIONS,
+)
 
 from .test_cloudformation import _as_list, _load, _policy
 
@@ -171,7 +175,8 @@ def test_recommended_policy_covers_every_call() -> None:
     assert called <= granted
     assert granted == {
         a.split(":")[1]
-        for a in set(REQUIRED_ACTIONS + OPTIONAL_ACTIONS) | FEATURE_ACTIONS
+        for a in set(REQUIRED_ACTIONS + OPTIONAL_ACTIONS + SANDBOX_VERIFICATION_ACTIONS)
+        | FEATURE_ACTIONS
     }
 
 
@@ -319,7 +324,14 @@ def test_boundary_allows_the_role_policy_and_nothing_outside_sms_voice() -> None
     # without touching the boundary.
     assert set(OPTIONAL_ACTIONS) | FEATURE_ACTIONS <= allowed
     assert _actions(IAM / "recommended-policy.json") <= allowed
-    # Reading and sending only: no Create/Update/Delete/Put/Release...
+    # Reading and sending only: no Create/Update/Delete/Put/Release..., but
+    # for verifying a destination in the SMS sandbox (adding a number to the
+    # sandbox's list spends nothing and changes no identity).
+    verification = {a.split(":")[1] for a in SANDBOX_VERIFICATION_ACTIONS}
     for action in allowed:
         operation = action.split(":")[1]
-        assert operation.startswith("Describe") or operation in SEND_OPERATIONS
+        assert (
+            operation.startswith("Describe")
+            or operation in SEND_OPERATIONS
+            or operation in verification
+        )

@@ -43,6 +43,14 @@ from .aws_errors import (
     translate_client_error,
     translated,
 )
+from .aws_models import (
+    DeniedReason,
+    PhoneNumberInfo,
+    PoolInfo,
+    RegistrationInfo,
+    SenderIdInfo,
+    SpendLimit,
+)
 from .aws_session import SERVICE_NAME, shared_http_session_class
 
 if TYPE_CHECKING:
@@ -54,10 +62,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_pinpoint_sms_voice_v2.client import PinpointSMSVoiceV2Client
     from types_aiobotocore_pinpoint_sms_voice_v2.literals import VoiceIdType
     from types_aiobotocore_pinpoint_sms_voice_v2.type_defs import (
-        PhoneNumberInformationTypeDef,
-        PoolInformationTypeDef,
         ResponseMetadataTypeDef,
-        SenderIdInformationTypeDef,
         SendMediaMessageRequestTypeDef,
         SendTextMessageRequestTypeDef,
         SendVoiceMessageRequestTypeDef,
@@ -109,125 +114,6 @@ class AwsCredentials:
     def __repr__(self) -> str:
         """Show the key ID only."""
         return f"AwsCredentials(access_key_id={self.access_key_id!r})"
-
-
-# -- inventory -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class PhoneNumberInfo:
-    """An origination phone number."""
-
-    phone_number_id: str
-    arn: str
-    phone_number: str
-    status: str
-    iso_country_code: str
-    number_type: str
-    message_type: str
-    capabilities: tuple[str, ...]
-    monthly_leasing_price: str
-    two_way_enabled: bool
-    pool_id: str | None
-    # The registration carriers require before they deliver (US toll-free,
-    # 10DLC), and the opt-out list STOP replies go to.
-    registration_id: str | None = None
-    opt_out_list_name: str = "Default"
-
-    @classmethod
-    def from_api(cls, item: PhoneNumberInformationTypeDef) -> Self:
-        """Build from a PhoneNumberInformation item."""
-        return cls(
-            phone_number_id=item.get("PhoneNumberId") or item["PhoneNumberArn"],
-            arn=item["PhoneNumberArn"],
-            phone_number=item["PhoneNumber"],
-            status=item["Status"],
-            iso_country_code=item["IsoCountryCode"],
-            number_type=item["NumberType"],
-            message_type=item["MessageType"],
-            capabilities=tuple(item.get("NumberCapabilities", ())),
-            monthly_leasing_price=item.get("MonthlyLeasingPrice", "0"),
-            two_way_enabled=bool(item.get("TwoWayEnabled", False)),
-            pool_id=item.get("PoolId"),
-            registration_id=item.get("RegistrationId"),
-            opt_out_list_name=item.get("OptOutListName") or "Default",
-        )
-
-
-@dataclass(frozen=True)
-class DeniedReason:
-    """Why AWS denied a registration version, in AWS's words."""
-
-    reason: str
-    short_description: str
-    long_description: str
-    documentation_link: str | None
-
-
-@dataclass(frozen=True, kw_only=True)
-class RegistrationInfo:
-    """A registration (US toll-free, 10DLC brand or campaign ...)."""
-
-    registration_id: str
-    arn: str
-    registration_type: str
-    # AWS's RegistrationStatus, lower case: complete, requires_updates ...
-    status: str
-    latest_denied_version: int | None
-    denied_reasons: tuple[DeniedReason, ...] = ()
-
-
-@dataclass(frozen=True, kw_only=True)
-class SenderIdInfo:
-    """An alphanumeric sender ID, registered per country."""
-
-    sender_id: str
-    arn: str
-    iso_country_code: str
-    message_types: tuple[str, ...]
-    monthly_leasing_price: str
-    registered: bool
-
-    @property
-    def key(self) -> str:
-        """Return an ID unique in the account: a sender ID is per country."""
-        return f"{self.sender_id}/{self.iso_country_code}"
-
-    @classmethod
-    def from_api(cls, item: SenderIdInformationTypeDef) -> Self:
-        """Build from a SenderIdInformation item."""
-        return cls(
-            sender_id=item["SenderId"],
-            arn=item["SenderIdArn"],
-            iso_country_code=item["IsoCountryCode"],
-            message_types=tuple(item.get("MessageTypes", ())),
-            monthly_leasing_price=item.get("MonthlyLeasingPrice", "0"),
-            registered=bool(item.get("Registered", False)),
-        )
-
-
-@dataclass(frozen=True, kw_only=True)
-class PoolInfo:
-    """A pool of origination identities."""
-
-    pool_id: str
-    arn: str
-    status: str
-    message_type: str
-    two_way_enabled: bool
-    shared_routes_enabled: bool
-
-    @classmethod
-    def from_api(cls, item: PoolInformationTypeDef) -> Self:
-        """Build from a PoolInformation item."""
-        return cls(
-            pool_id=item["PoolId"],
-            arn=item["PoolArn"],
-            status=item["Status"],
-            message_type=item["MessageType"],
-            two_way_enabled=bool(item.get("TwoWayEnabled", False)),
-            shared_routes_enabled=bool(item.get("SharedRoutesEnabled", False)),
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -349,15 +235,6 @@ class SendResult:
     message_id: str
     # AWS's request ID: what AWS support asks for; safe to log.
     request_id: str
-
-
-@dataclass(frozen=True)
-class SpendLimit:
-    """A monthly spend limit, in whole US dollars."""
-
-    enforced_limit: int
-    max_limit: int
-    overridden: bool
 
 
 # -- the client ----------------------------------------------------------------
@@ -495,6 +372,49 @@ class SmsClient:
                 item["OptedOutNumber"] for item in answer.get("OptedOutNumbers", [])
             }
         return opted_out
+
+    async def verified_destinations(self) -> dict[str, tuple[str, str]]:
+        """Return each verified destination: number → (ID, status), all pages.
+
+        In the SMS sandbox AWS texts only these numbers (and its simulators).
+        """
+        paginator = self._describe.get_paginator(
+            "describe_verified_destination_numbers"
+        )
+        with translated("DescribeVerifiedDestinationNumbers"):
+            return {
+                item["DestinationPhoneNumber"]: (
+                    item["VerifiedDestinationNumberId"],
+                    item["Status"],
+                )
+                async for page in paginator.paginate()
+                for item in page.get("VerifiedDestinationNumbers", [])
+            }
+
+    async def create_verified_destination(self, number: str) -> str:
+        """Add ``number`` to the sandbox's destinations; return its ID."""
+        with translated("CreateVerifiedDestinationNumber"):
+            answer = await self._describe.create_verified_destination_number(
+                DestinationPhoneNumber=number
+            )
+        return answer["VerifiedDestinationNumberId"]
+
+    async def send_verification_code(self, destination_id: str, channel: str) -> None:
+        """Have AWS send the destination its code, by TEXT or VOICE."""
+        with translated("SendDestinationNumberVerificationCode"):
+            # Not retried by botocore: a retry could text a second code.
+            await self._send.send_destination_number_verification_code(
+                VerifiedDestinationNumberId=destination_id,
+                VerificationChannel=cast("Any", channel),
+            )
+
+    async def verify_destination(self, destination_id: str, code: str) -> str:
+        """Give AWS the code the recipient received; return the new status."""
+        with translated("VerifyDestinationNumber"):
+            answer = await self._describe.verify_destination_number(
+                VerifiedDestinationNumberId=destination_id, VerificationCode=code
+            )
+        return answer["Status"]
 
     async def describe_sender_ids(self) -> list[SenderIdInfo]:
         """Return every sender ID of the account, all pages."""

@@ -25,7 +25,7 @@ from .helpers import async_update_entry_issue, entry_issue_id
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
-    from .api import RegistrationInfo
+    from .aws_models import RegistrationInfo
     from .inventory import Inventory, OriginIdentity
 
 ISSUE_REGISTRATION: Final = "registration_incomplete"

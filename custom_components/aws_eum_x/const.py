@@ -69,6 +69,17 @@ OPTIONAL_ACTIONS: Final = (
     "sms-voice:DescribeAccountAttributes",
     "sms-voice:DescribeSpendLimits",
     "sms-voice:DescribeConfigurationSets",
+    # Registration health and opt-outs nobody heard (compliance.py).
+    "sms-voice:DescribeRegistrations",
+    "sms-voice:DescribeRegistrationVersions",
+    "sms-voice:DescribeOptedOutNumbers",
+)
+# Verifying recipients while the account is in the SMS sandbox.
+SANDBOX_VERIFICATION_ACTIONS: Final = (
+    "sms-voice:DescribeVerifiedDestinationNumbers",
+    "sms-voice:CreateVerifiedDestinationNumber",
+    "sms-voice:SendDestinationNumberVerificationCode",
+    "sms-voice:VerifyDestinationNumber",
 )
 
 ISSUE_MISSING_PERMISSIONS: Final = "missing_permissions"

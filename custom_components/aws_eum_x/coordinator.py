@@ -36,7 +36,8 @@ if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant
 
     from .alerts import AlertTracker
-    from .api import PhoneNumberInfo, SmsClient
+    from .api import SmsClient
+    from .aws_models import PhoneNumberInfo
     from .media import MediaStore
     from .outbox_worker import Outbox
     from .receiver import EventReceiver

@@ -13,7 +13,7 @@ from propcache.api import cached_property
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from .api import (
+    from .aws_models import (
         PhoneNumberInfo,
         PoolInfo,
         RegistrationInfo,
