@@ -1,4 +1,4 @@
-"""Binary sensors: two-way messaging per identity, and the event queue's link."""
+"""Binary sensors: two-way messaging, the event queue's link, sandbox verification."""
 
 from functools import partial
 from typing import TYPE_CHECKING
@@ -9,12 +9,21 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .entity import IdentityEntity, add_entities_as_they_appear, service_device_info
+from .const import CONF_PHONE_NUMBER, SUBENTRY_RECIPIENT
+from .coordinator import InventoryCoordinator
+from .entity import (
+    IdentityEntity,
+    add_entities_as_they_appear,
+    recipient_device_info,
+    service_device_info,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
+    from homeassistant.config_entries import ConfigSubentry
     from homeassistant.core import HomeAssistant
     from homeassistant.helpers.entity import Entity
     from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -66,6 +75,32 @@ class ReceivingSensor(BinarySensorEntity):
         return self._receiver.connected
 
 
+VERIFIED = BinarySensorEntityDescription(
+    key="verified",
+    translation_key="verified",
+)
+
+
+class VerifiedSensor(CoordinatorEntity[InventoryCoordinator], BinarySensorEntity):
+    """SMS sandbox: on when AWS lets the account text the recipient's number."""
+
+    _attr_has_entity_name = True
+    entity_description = VERIFIED
+
+    def __init__(self, entry: AwsSmsConfigEntry, subentry: ConfigSubentry) -> None:
+        """Follow whether ``subentry``'s number is a verified destination."""
+        super().__init__(entry.runtime_data.coordinator)
+        self._number: str = subentry.data[CONF_PHONE_NUMBER]
+        self._attr_unique_id = f"{entry.entry_id}_{subentry.subentry_id}_{VERIFIED.key}"
+        self._attr_device_info = recipient_device_info(entry, subentry)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Return whether the number is verified (None: not readable)."""
+        verified = self.coordinator.data.verified_destinations
+        return self._number in verified if verified is not None else None
+
+
 class TwoWaySensor(IdentityEntity, BinarySensorEntity):
     """On when the identity has two-way messaging enabled."""
 
@@ -84,6 +119,15 @@ async def async_setup_entry(
     """Add a two-way sensor for each phone number and pool, and the queue's."""
     if entry.runtime_data.receiver is not None:
         async_add_entities([ReceivingSensor(entry, entry.runtime_data.receiver)])
+    # In production every number may be texted: the sensor shows only in the
+    # sandbox, where a number must be verified first.
+    if entry.runtime_data.coordinator.data.in_sandbox:
+        for subentry in entry.subentries.values():
+            if subentry.subentry_type == SUBENTRY_RECIPIENT:
+                async_add_entities(
+                    [VerifiedSensor(entry, subentry)],
+                    config_subentry_id=subentry.subentry_id,
+                )
 
     def candidates(inventory: Inventory) -> Iterable[tuple[str, Callable[[], Entity]]]:
         for identity in inventory.identities.values():

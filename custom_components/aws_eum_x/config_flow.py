@@ -11,9 +11,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     ConfigSubentryFlow,
     OptionsFlow,
-    SubentryFlowResult,
 )
-from homeassistant.const import CONF_NAME
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
@@ -54,7 +52,6 @@ from .const import (
     CONF_ACK_EXPIRY,
     CONF_ACK_WORD,
     CONF_AUTH_METHOD,
-    CONF_CALL_CRITICAL,
     CONF_CONFIGURATION_SET,
     CONF_DAILY_CALL_MINUTES_CAP,
     CONF_DAILY_SEGMENT_CAP,
@@ -69,7 +66,6 @@ from .const import (
     CONF_MESSAGE_TYPE,
     CONF_MPS,
     CONF_ORIGINATION_IDENTITY,
-    CONF_PHONE_NUMBER,
     CONF_QUEUE_URL,
     CONF_REGION,
     CONF_ROLE_ARN,
@@ -97,13 +93,13 @@ from .const import (
 )
 from .credentials import AwsAssumeRoleError, AwsInvalidRoleError, AwsNoCredentialsError
 from .helpers import async_connection, async_get_aws_context
-from .phone import InvalidPhoneNumberError, to_e164
 from .queue import (
     AwsQueueNotFoundError,
     InvalidQueueUrlError,
     QueueClient,
     parse_queue_url,
 )
+from .recipient_flow import RecipientSubentryFlow
 from .voice import VOICE_IDS
 
 if TYPE_CHECKING:
@@ -583,51 +579,6 @@ def _identity_options(inventory: Inventory | None) -> list[SelectOptionDict]:
         SelectOptionDict(value=identity.origination_identity, label=identity.name)
         for identity in inventory.identities.values()
     ]
-
-
-class RecipientSubentryFlow(ConfigSubentryFlow):
-    """Add a recipient: a name and a phone number."""
-
-    async def async_step_user(
-        self, user_input: dict[str, Any] | None = None
-    ) -> SubentryFlowResult:
-        """Ask for the recipient and check the number."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                number = to_e164(
-                    user_input[CONF_PHONE_NUMBER], self.hass.config.country
-                )
-            except InvalidPhoneNumberError:
-                errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
-            else:
-                for subentry in self._get_entry().subentries.values():
-                    if subentry.unique_id == number:
-                        return self.async_abort(reason="already_configured")
-                return self.async_create_entry(
-                    title=user_input[CONF_NAME],
-                    data={
-                        CONF_PHONE_NUMBER: number,
-                        CONF_CALL_CRITICAL: bool(
-                            user_input.get(CONF_CALL_CRITICAL, False)
-                        ),
-                    },
-                    unique_id=number,
-                )
-        schema = probatio.Schema(
-            {
-                probatio.Required(CONF_NAME): _TEXT,
-                probatio.Required(CONF_PHONE_NUMBER): TextSelector(
-                    TextSelectorConfig(type=TextSelectorType.TEL)
-                ),
-                probatio.Optional(CONF_CALL_CRITICAL): BooleanSelector(),
-            }
-        )
-        return self.async_show_form(
-            step_id="user",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input),
-            errors=errors,
-        )
 
 
 class AwsSmsOptionsFlow(OptionsFlow):

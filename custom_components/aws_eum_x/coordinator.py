@@ -89,6 +89,11 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
                 lambda: self.client.describe_registrations(registration_ids)
             )
             opted_out = await optional(lambda: self._opted_out(phone_numbers))
+            verified = (
+                await optional(self.client.verified_destinations)
+                if tier == "SANDBOX"
+                else None
+            )
         except AwsAccessDeniedError as err:
             # A required read: nothing works until the policy allows it, and
             # retrying will not change that. Setup fails for good (no endless
@@ -138,6 +143,13 @@ class InventoryCoordinator(DataUpdateCoordinator[Inventory]):
             denied_actions=tuple(denied),
             registrations=registrations,
             opted_out=frozenset(opted_out) if opted_out is not None else None,
+            verified_destinations=frozenset(
+                number
+                for number, (_, status) in verified.items()
+                if status == "VERIFIED"
+            )
+            if verified is not None
+            else None,
         )
         async_update_compliance_issues(self.hass, self.config_entry, inventory)
         return inventory

@@ -104,6 +104,14 @@ class Inventory:
     # The recipients' numbers on an opt-out list of the entry's numbers;
     # None: not readable.
     opted_out: frozenset[str] | None = None
+    # In the SMS sandbox: the verified destination numbers; None in
+    # production, or when the key may not read them.
+    verified_destinations: frozenset[str] | None = None
+
+    @property
+    def in_sandbox(self) -> bool:
+        """Whether the account is in the SMS sandbox (verified numbers only)."""
+        return self.account_tier == "SANDBOX"
 
     @cached_property
     def identities(self) -> dict[str, OriginIdentity]:

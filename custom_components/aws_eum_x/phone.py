@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 import re
+from typing import Final
 
 import phonenumbers
 
@@ -65,3 +66,64 @@ def mask_identity(identity: str | None) -> str:
     if identity is None:
         return "AWS's choice"
     return mask_numbers_in(identity) if identity.startswith("+") else identity
+
+
+# AWS's destination simulator numbers ("Destination simulator phone
+# numbers", https://docs.aws.amazon.com/sms-voice/latest/userguide/test-phone-numbers.html):
+# a sandbox account may text them without verifying them (the Amazon
+# Pinpoint page with the same table says so). The emulator keeps its own
+# copy of the table (eum_emulator/simulator.py): neither imports the other.
+SIMULATOR_NUMBERS: Final = frozenset(
+    {
+        "+14254147167",
+        "+14254147755",
+        "+3197008100148",
+        "+3197008100150",
+        "+32460213922",
+        "+32460213923",
+        "+33755512501",
+        "+33755512502",
+        "+34683783440",
+        "+34683783442",
+        "+351927946948",
+        "+351927946950",
+        "+352691385880",
+        "+352691385882",
+        "+3584573979110",
+        "+3584573979111",
+        "+36707178770",
+        "+36707178772",
+        "+37282720792",
+        "+37282720793",
+        "+394390009172",
+        "+394390009174",
+        "+40783900330",
+        "+40783900332",
+        "+41798075872",
+        "+41798075874",
+        "+420790542286",
+        "+420790542287",
+        "+43676800442031",
+        "+43676800442032",
+        "+447860019066",
+        "+447860019067",
+        "+447937404990",
+        "+447937404992",
+        "+4525919215",
+        "+4525919410",
+        "+46790645100",
+        "+46790645102",
+        "+4759449384",
+        "+4759449387",
+        "+48732141440",
+        "+48732141442",
+        "+56229140630",
+        "+56229140631",
+        "+61455944038",
+        "+61455944039",
+        "+85257048426",
+        "+85257048854",
+        "+886903444630",
+        "+886903444632",
+    }
+)

@@ -55,7 +55,7 @@ from .outgoing import (
     stored_options,
     validation_error,
 )
-from .phone import mask, mask_identity
+from .phone import SIMULATOR_NUMBERS, mask, mask_identity
 from .ratelimit import RateLimiter
 from .segments import count_segments
 from .voice import VoiceMessageError, check_voice_message, estimate_call_minutes
@@ -286,6 +286,22 @@ class SmsSender:
             async_update_entry_issue(self._hass, self._entry, job.cap_issue, None)
         return self._usage.reserve(total, job.meter)
 
+    def _check_sandbox(self, numbers: list[str]) -> None:
+        """In the SMS sandbox, refuse a number AWS would refuse: unverified.
+
+        Only when the verified numbers are known; AWS's simulator numbers
+        need no verification.
+        """
+        verified = self._inventory.verified_destinations
+        if verified is None:
+            return
+        for number in numbers:
+            if number not in verified and number not in SIMULATOR_NUMBERS:
+                raise validation_error(
+                    "sandbox_destination_not_verified",
+                    target=target_label(self._entry, number),
+                )
+
     async def async_send(
         self,
         targets: Iterable[str],
@@ -302,6 +318,7 @@ class SmsSender:
         reached for (None: it fails). ``queued``: the outbox message sent.
         """
         numbers = normalise_targets(targets, self._hass.config.country)
+        self._check_sandbox(numbers)
         body = message_body(message, title)
         identity = self._resolve_identity(options)
         self._check_max_price(options)
@@ -354,6 +371,7 @@ class SmsSender:
         entry's voice.
         """
         numbers = normalise_targets(targets, self._hass.config.country)
+        self._check_sandbox(numbers)
         try:
             body = check_voice_message(message, ssml=ssml)
         except VoiceMessageError as err:
@@ -411,6 +429,7 @@ class SmsSender:
         come from :func:`media_options`.
         """
         numbers = normalise_targets(targets, self._hass.config.country)
+        self._check_sandbox(numbers)
         body = message_body(message, None) if message else None
         options, identity = self._capable_options(options, CAPABILITY_MMS)
         media_url = ""
