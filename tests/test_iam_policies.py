@@ -14,6 +14,7 @@ import pytest
 from custom_components.aws_eum_x.const import (
     OPTIONAL_ACTIONS,
     REQUIRED_ACTIONS,
+    OPT_OUT_REMOVAL_ACTIONS,
     SANDBOX_VERIFICATION_ACTIONS,
 )
 
@@ -175,7 +176,12 @@ def test_recommended_policy_covers_every_call() -> None:
     assert called <= granted
     assert granted == {
         a.split(":")[1]
-        for a in set(REQUIRED_ACTIONS + OPTIONAL_ACTIONS + SANDBOX_VERIFICATION_ACTIONS)
+        for a in set(
+            REQUIRED_ACTIONS
+            + OPTIONAL_ACTIONS
+            + SANDBOX_VERIFICATION_ACTIONS
+            + OPT_OUT_REMOVAL_ACTIONS
+        )
         | FEATURE_ACTIONS
     }
 
@@ -327,7 +333,9 @@ def test_boundary_allows_the_role_policy_and_nothing_outside_sms_voice() -> None
     # Reading and sending only: no Create/Update/Delete/Put/Release..., but
     # for verifying a destination in the SMS sandbox (adding a number to the
     # sandbox's list spends nothing and changes no identity).
-    verification = {a.split(":")[1] for a in SANDBOX_VERIFICATION_ACTIONS}
+    verification = {
+        a.split(":")[1] for a in SANDBOX_VERIFICATION_ACTIONS + OPT_OUT_REMOVAL_ACTIONS
+    }
     for action in allowed:
         operation = action.split(":")[1]
         assert (

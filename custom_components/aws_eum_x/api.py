@@ -373,6 +373,13 @@ class SmsClient:
             }
         return opted_out
 
+    async def delete_opted_out_number(self, opt_out_list: str, number: str) -> None:
+        """Take ``number`` off ``opt_out_list`` (AWS allows it once in 30 days)."""
+        with translated("DeleteOptedOutNumber"):
+            await self._describe.delete_opted_out_number(
+                OptOutListName=opt_out_list, OptedOutNumber=number
+            )
+
     async def verified_destinations(self) -> dict[str, tuple[str, str]]:
         """Return each verified destination: number → (ID, status), all pages.
 

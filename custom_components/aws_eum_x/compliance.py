@@ -98,6 +98,7 @@ def async_update_compliance_issues(
                 ISSUE_OPTED_OUT,
                 # AWS's list does not say which keyword it was.
                 {"recipient": subentry.title, "keyword": "STOP"} if opted_out else None,
+                fixable=True,
                 subject=subentry.subentry_id,
             )
 

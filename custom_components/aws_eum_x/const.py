@@ -74,6 +74,8 @@ OPTIONAL_ACTIONS: Final = (
     "sms-voice:DescribeRegistrationVersions",
     "sms-voice:DescribeOptedOutNumbers",
 )
+# Taking a recipient off an opt-out list from the opt-out repair issue.
+OPT_OUT_REMOVAL_ACTIONS: Final = ("sms-voice:DeleteOptedOutNumber",)
 # Verifying recipients while the account is in the SMS sandbox.
 SANDBOX_VERIFICATION_ACTIONS: Final = (
     "sms-voice:DescribeVerifiedDestinationNumbers",

@@ -102,11 +102,21 @@ def async_update_entry_issue(
         DOMAIN,
         issue_id,
         is_fixable=fixable,
-        data={"entry_id": entry.entry_id} if fixable else None,
+        data=_fix_data(entry, subject) if fixable else None,
         severity=ir.IssueSeverity.WARNING,
         translation_key=key,
         translation_placeholders={"title": entry.title, **placeholders},
     )
+
+
+def _fix_data(
+    entry: ConfigEntry, subject: str | None
+) -> dict[str, str | int | float | None]:
+    """Return what a fixable issue's repair flow gets: the entry, its subject."""
+    data: dict[str, str | int | float | None] = {"entry_id": entry.entry_id}
+    if subject is not None:
+        data["subject"] = subject
+    return data
 
 
 def credentials_from(data: Mapping[str, Any]) -> AwsCredentials | None:

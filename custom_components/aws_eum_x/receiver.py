@@ -262,6 +262,7 @@ class EventReceiver:
             self._entry,
             ISSUE_OPTED_OUT,
             placeholders,
+            fixable=True,
             subject=recipient.subentry_id,
         )
 

@@ -1,4 +1,4 @@
-"""Repair flows: replacing an old access key from its rotation reminder."""
+"""Repair flows: a new access key for an old one; a recipient off an opt-out list."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -11,8 +11,15 @@ from homeassistant.helpers.selector import (
 from homeassistant.util import dt as dt_util
 import probatio
 
+from .aws_errors import AwsAccessDeniedError, AwsRequestError, AwsSmsError
 from .config_flow import async_validate_input
-from .const import CONF_ACCESS_KEY_ID, CONF_KEY_ADDED_AT, CONF_SECRET_ACCESS_KEY
+from .const import (
+    CONF_ACCESS_KEY_ID,
+    CONF_KEY_ADDED_AT,
+    CONF_PHONE_NUMBER,
+    CONF_SECRET_ACCESS_KEY,
+    ISSUE_OPTED_OUT,
+)
 from .rotation import key_age_days, mask_key_id
 
 if TYPE_CHECKING:
@@ -79,6 +86,59 @@ class RotateAccessKeyFlow(RepairsFlow):
         )
 
 
+class RemoveOptOutFlow(RepairsFlow):
+    """A recipient opted out: say what they must do, or take them off the list.
+
+    AWS lets an account remove a number from an opt-out list once every 30
+    days (DeleteOptedOutNumber): the form says so, and shows AWS's refusal.
+    """
+
+    def __init__(self, entry: ConfigEntry, subentry_id: str) -> None:
+        """Take the number of ``entry``'s recipient ``subentry_id`` off."""
+        self._entry = entry
+        self._subentry_id = subentry_id
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Start at the explanation."""
+        return await self.async_step_remove()
+
+    async def async_step_remove(
+        self, user_input: dict[str, Any] | None = None
+    ) -> RepairsFlowResult:
+        """Explain START; on submit, remove the number from the opt-out lists."""
+        subentry = self._entry.subentries[self._subentry_id]
+        number: str = subentry.data[CONF_PHONE_NUMBER]
+        errors: dict[str, str] = {}
+        placeholders = {"recipient": subentry.title, "error": ""}
+        if user_input is not None:
+            runtime = self._entry.runtime_data
+            lists = sorted(
+                {n.opt_out_list_name for n in runtime.coordinator.data.phone_numbers}
+            ) or ["Default"]
+            try:
+                for name in lists:
+                    if number in await runtime.client.describe_opted_out_numbers(
+                        name, [number]
+                    ):
+                        await runtime.client.delete_opted_out_number(name, number)
+            except AwsAccessDeniedError as err:
+                errors["base"] = "removal_denied"
+                placeholders["error"] = err.action
+            except (AwsRequestError, AwsSmsError) as err:
+                errors["base"] = "removal_refused"
+                placeholders["error"] = str(err)
+            else:
+                return self.async_create_entry(data={})
+        return self.async_show_form(
+            step_id="remove",
+            data_schema=probatio.Schema({}),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, Any] | None
 ) -> RepairsFlow:
@@ -87,4 +147,6 @@ async def async_create_fix_flow(
     entry = hass.config_entries.async_get_entry(entry_id)
     if entry is None:
         raise ValueError(f"No config entry {entry_id} for issue {issue_id}")
+    if issue_id.startswith(ISSUE_OPTED_OUT):
+        return RemoveOptOutFlow(entry, str((data or {})["subject"]))
     return RotateAccessKeyFlow(entry)

@@ -5,16 +5,19 @@ AWS's DescribeRegistrations, DescribeRegistrationVersions and
 DescribeOptedOutNumbers answer them.
 """
 
+from http import HTTPStatus
 import json
 import time
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.aws_eum_x.compliance import (
     ISSUE_REGISTRATION,
@@ -193,3 +196,46 @@ async def test_a_blocked_message_names_the_registration_as_its_cause(
     assert "+18885550101 is requires_updates" in descriptions["pending"]
     assert descriptions["ok"] == "Blocked by the carrier"
     assert entry.runtime_data.receiver is not None
+
+
+async def test_the_opt_out_repair_takes_the_number_off_once_in_30_days(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    account_state: AccountState,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Submitting the repair removes Alice; AWS's refusal of a second time shows."""
+    account_state.opted_out.append(ALICE)
+    entry = await set_up(
+        hass, demo_entry(emulator, subentries_data=[recipient(ALICE, "Alice")])
+    )
+    (subentry_id,) = entry.subentries
+    issue_id = entry_issue_id(ISSUE_OPTED_OUT, entry.entry_id, subentry_id)
+    assert await async_setup_component(hass, "repairs", {})
+    client = await hass_client()
+
+    async def fix() -> dict:
+        answer = await client.post(
+            "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+        )
+        assert answer.status == HTTPStatus.OK
+        flow = await answer.json()
+        assert flow["step_id"] == "remove"
+        assert flow["description_placeholders"]["recipient"] == "Alice"
+        answer = await client.post(
+            f"/api/repairs/issues/fix/{flow['flow_id']}", json={}
+        )
+        return await answer.json()
+
+    result = await fix()
+    assert result["type"] == "create_entry"
+    assert ALICE not in account_state.opted_out
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+    # Opted out again the same month: AWS refuses to remove it twice.
+    account_state.opted_out.append(ALICE)
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    result = await fix()
+    assert result["errors"] == {"base": "removal_refused"}
+    assert "30 days" in result["description_placeholders"]["error"]
