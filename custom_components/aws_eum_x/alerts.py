@@ -11,7 +11,7 @@ carries a full number, a reply's text or a code.
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 import uuid
@@ -441,6 +441,8 @@ class SentAlert:
     code: str
     # Segments the added line costs on top of the message alone.
     added_segments: int
+    # The targets AWS refused, with its reason: the others may still reply.
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
     def response(self, entry: ConfigEntry, tag: str | None) -> dict[str, Any]:
         """Return the response's ``acknowledgement`` block."""
@@ -454,6 +456,7 @@ class SentAlert:
                 alert and alert.reply and alert.reply.by != "cancelled"
             ),
             "acknowledged_by": acknowledged_by(alert, entry) if alert else None,
+            "failed": [{"target": t, "error": e} for t, e in self.failed],
         }
 
 
@@ -472,8 +475,9 @@ async def async_send_with_line(
 
     ``line`` makes the line from the code; ``send`` texts the targets;
     ``register`` records the alert for the targets before anything is sent.
-    A send that failed for some targets keeps the others (they may reply),
-    then raises; one that reached nobody forgets the alert.
+    A send that failed for some targets goes on for the others (they may
+    reply; the refused ones are in ``failed``); one that reached nobody
+    forgets the alert and raises.
     """
     numbers = normalise_targets(targets, hass.config.country)
     code = tracker.new_code(numbers)
@@ -485,8 +489,10 @@ async def async_send_with_line(
     try:
         sent = await send(numbers, text)
     except PartialSendError as err:
-        await tracker.async_sent(alert, err.sent)
-        raise
+        # An alert is wanted handled, not all-or-nothing: whoever got it may
+        # acknowledge it (or answer), so the action goes on and says who not.
+        kept = await tracker.async_sent(alert, err.sent)
+        return SentAlert(err.sent, kept, code, added, failed=err.failed)
     except BaseException:
         await tracker.async_sent(alert, [])
         raise

@@ -116,12 +116,21 @@ class SentMessage:
 
 
 class PartialSendError(HomeAssistantError):
-    """Some targets were sent to and some failed; ``sent`` says which."""
+    """Some targets were sent to and some failed; ``sent`` says which.
 
-    def __init__(self, sent: list[SentMessage], **kwargs: Any) -> None:  # noqa: ANN401
+    ``failed``: each failed target with AWS's reason, for a response.
+    """
+
+    def __init__(
+        self,
+        sent: list[SentMessage],
+        failed: list[tuple[str, str]],
+        **kwargs: Any,  # noqa: ANN401
+    ) -> None:
         """Keep what was sent: an alert to them still counts their replies."""
         super().__init__(**kwargs)
         self.sent = sent
+        self.failed = failed
 
 
 def validation_error(key: str, **placeholders: str) -> ServiceValidationError:

@@ -777,6 +777,7 @@ class SmsSender:
             ) from err
         raise PartialSendError(
             sent,
+            [(number, str(err)) for number, err in failed],
             translation_domain=DOMAIN,
             translation_key="partial_failure",
             translation_placeholders={

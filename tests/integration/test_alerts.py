@@ -23,18 +23,25 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.aws_eum_x.alerts import EVENT_ACKNOWLEDGED, EVENT_ANSWERED
 from custom_components.aws_eum_x.const import DOMAIN
 from custom_components.aws_eum_x.receiver import EVENT_MESSAGE_RECEIVED
-from eum_emulator import Emulator
+from eum_emulator import AccountState, Emulator
 
 from .conftest import ALICE, TOLL_FREE, send, until
 
 BOB = "+15555550124"
 STRANGER = "+15555550999"
+OPTED_OUT = "+15555550199"
 UNACKNOWLEDGED = "sensor.aws_sms_123456789012_us_east_1_unacknowledged_alerts"
 CODE = re.compile(r"\b(\d{4})\b")
 QUESTION = [
     {"id": "disarm", "sentences": ["Disarm", "Turn it off"]},
     {"id": "police", "sentences": ["Call police"]},
 ]
+
+
+@pytest.fixture
+def account_state() -> AccountState:
+    """The demo account; one number on its opt-out list (texts are refused)."""
+    return AccountState(opted_out=[OPTED_OUT])
 
 
 def _texts_to(emulator: Emulator, number: str) -> list[str]:
@@ -449,3 +456,40 @@ async def test_nothing_secret_is_logged(
     assert ALICE.removeprefix("+") not in ours
     assert code not in ours
     assert "Leak" not in ours
+
+
+async def test_one_refused_target_does_not_end_the_question(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """Whoever got the question may answer; the response says who did not."""
+    task, code = await _started(
+        hass,
+        emulator,
+        "ask",
+        target=[ALICE, OPTED_OUT],
+        message="Alarm",
+        answers=QUESTION,
+        timeout=60,
+    )
+    await _reply(hass, emulator, ALICE, f"1 {code}")
+    response = await task
+    assert response["answer"]["id"] == "disarm"
+    (failed,) = response["failed"]
+    assert failed["target"] == OPTED_OUT
+    assert "ConflictException" in failed["error"]
+
+
+async def test_a_call_whose_text_is_refused_still_says_it_called(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry, emulator: Emulator
+) -> None:
+    """A number that opted out of texts is still called; the text's error shows."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "call",
+        {"target": OPTED_OUT, "message": "Leak", "acknowledge": True},
+        blocking=True,
+        return_response=True,
+    )
+    assert response["calls"][0]["message_id"]
+    assert "opted out" in response["acknowledgement"]["error"]
+    assert [m.kind for m in emulator.outbox] == ["voice"]
