@@ -1,6 +1,10 @@
 """Origination identities and their default messages per second."""
 
-from custom_components.aws_eum_x.api import PhoneNumberInfo, PoolInfo, SenderIdInfo
+from custom_components.aws_eum_x.aws_models import (
+    PhoneNumberInfo,
+    PoolInfo,
+    SenderIdInfo,
+)
 from custom_components.aws_eum_x.inventory import Inventory, phone_number_mps
 
 
