@@ -197,7 +197,10 @@ async def test_minimal_policy_raises_a_repair_issue(
     assert issue is not None
     assert issue.translation_placeholders["actions"] == (
         "sms-voice:DescribePools, sms-voice:DescribeAccountAttributes, "
-        "sms-voice:DescribeSpendLimits, sms-voice:DescribeConfigurationSets"
+        "sms-voice:DescribeSpendLimits, sms-voice:DescribeConfigurationSets, "
+        # The demo toll-free number has a registration (no recipient: no
+        # opt-out list is read).
+        "sms-voice:DescribeRegistrations"
     )
     assert hass.states.get("sensor.limited_phone_numbers").state == "2"
     assert hass.states.get("sensor.limited_account_tier") is None
