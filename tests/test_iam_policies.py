@@ -12,9 +12,9 @@ import botocore.session
 import pytest
 
 from custom_components.aws_eum_x.const import (
+    OPT_OUT_REMOVAL_ACTIONS,
     OPTIONAL_ACTIONS,
     REQUIRED_ACTIONS,
-    OPT_OUT_REMOVAL_ACTIONS,
     SANDBOX_VERIFICATION_ACTIONS,
 )
 
