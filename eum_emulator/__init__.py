@@ -5,13 +5,23 @@ at it with ``endpoint_url`` works, signatures and all. Use :class:`Emulator`
 from Python, or ``python -m eum_emulator`` from a shell.
 """
 
+from .basics import StateError
+from .develop import develop_state
 from .errors import AwsError, InboundError
 from .faults import Fault
 from .media_bucket import provision_media_bucket
+from .network import NetworkSwitch
+from .outbox import OutboxMessage
 from .receiving import provision_receiving
+from .records import (
+    DeniedReason,
+    Registration,
+    RegistrationVersion,
+    VerifiedDestinationNumber,
+)
 from .segments import count_segments
 from .server import Emulator, create_app
-from .service import OutboxMessage, SmsVoiceService
+from .service import SmsVoiceService
 from .sessions import RoleSession
 from .state import (
     DEMO_ACCESS_KEY_ID,
@@ -26,7 +36,6 @@ from .state import (
     Role,
     SenderId,
     SpendLimit,
-    StateError,
 )
 
 __all__ = [
@@ -37,21 +46,27 @@ __all__ = [
     "AccountState",
     "AwsError",
     "ConfigurationSet",
+    "DeniedReason",
     "Emulator",
     "EventDestination",
     "Fault",
     "InboundError",
+    "NetworkSwitch",
     "OutboxMessage",
     "PhoneNumber",
     "Pool",
+    "Registration",
+    "RegistrationVersion",
     "Role",
     "RoleSession",
     "SenderId",
     "SmsVoiceService",
     "SpendLimit",
     "StateError",
+    "VerifiedDestinationNumber",
     "count_segments",
     "create_app",
+    "develop_state",
     "provision_media_bucket",
     "provision_receiving",
 ]

@@ -12,8 +12,10 @@ import signal
 import sys
 from typing import TYPE_CHECKING
 
+from .basics import StateError
+from .develop import develop_state
 from .server import Emulator
-from .state import DEMO_ACCESS_KEY_ID, AccountState, StateError
+from .state import DEMO_ACCESS_KEY_ID, AccountState
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -59,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        state = AccountState.from_file(args.state) if args.state else AccountState()
+        state = AccountState.from_file(args.state) if args.state else develop_state()
     except (OSError, StateError) as err:
         print(f"eum_emulator: cannot load state: {err}", file=sys.stderr)
         return 2

@@ -22,7 +22,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 import botocore.session
 
-from .state import DEFAULT_REGION, DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY
+from .basics import DEFAULT_REGION
+from .state import DEMO_ACCESS_KEY_ID, DEMO_SECRET_ACCESS_KEY
 
 MEDIA_BUCKET_NAME: Final = "aws-eum-x-media"
 # docs/aws/media.yaml's MediaPrefix default, and the integration's.

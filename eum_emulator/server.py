@@ -29,14 +29,18 @@ from .faults import Fault, FaultQueue, apply_fault
 from .gateway import MOTO_SERVICES, MotoGateway
 from .media_bucket import MEDIA_BUCKET_NAME, MEDIA_PREFIX, provision_media_bucket
 from .messaging import Messaging
+from .network import NetworkSwitch, handle_network
+from .operations import SIGNING_NAME
 from .receiving import provision_receiving
-from .service import SERVICE_NAME, SIGNING_NAME, OutboxMessage, SmsVoiceService
+from .service import SERVICE_NAME, SmsVoiceService
 from .sessions import DEFAULT_DURATION_SECONDS, active_sessions, issue_session
 from .sigv4 import Caller, authenticate, credential_service, signing_regions
 from .state import AccessKey, AccountState, Role
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
+
+    from .outbox import OutboxMessage
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,6 +53,7 @@ _SERVICE_KEY = web.AppKey("service", SmsVoiceService)
 _FAULTS_KEY = web.AppKey("faults", FaultQueue)
 _GATEWAY_KEY = web.AppKey("gateway", MotoGateway)
 _MESSAGING_KEY = web.AppKey("messaging", Messaging)
+_NETWORK_KEY = web.AppKey("network", NetworkSwitch)
 
 
 def _json_response(status: int, body: dict[str, Any], request_id: str) -> web.Response:
@@ -232,9 +237,26 @@ async def handle_health(request: web.Request) -> web.Response:
                 "events_published": messaging.events_published,
                 "events_failed": messaging.events_failed,
                 "inbound_messages": messaging.inbound_messages,
-                "opted_out": len(service.state.opted_out),
+                "opted_out": len(service.state.opted_out)
+                + sum(len(numbers) for numbers in service.state.opt_out_lists.values()),
             }
         )
+
+
+async def handle_verification_codes(request: web.Request) -> web.Response:
+    """GET: the verification codes sent to destination numbers, oldest first.
+
+    No phone receives them, so a person or a test reads them here to call
+    VerifyDestinationNumber with.
+    """
+    service = request.app[_SERVICE_KEY]
+    with service.lock:
+        codes = [sent.as_dict() for sent in service.verification.codes()]
+    return web.json_response({"verification_codes": codes}, dumps=_indented)
+
+
+async def _handle_network(request: web.Request) -> web.Response:
+    return await handle_network(request, request.app[_NETWORK_KEY])
 
 
 async def handle_inbound(request: web.Request) -> web.Response:
@@ -347,8 +369,13 @@ def create_app(
     faults: FaultQueue,
     gateway: MotoGateway | None = None,
     messaging: Messaging | None = None,
+    network: NetworkSwitch | None = None,
 ) -> web.Application:
-    """Build the aiohttp application for one emulated account."""
+    """Build the aiohttp application for one emulated account.
+
+    ``network`` is the switch of the socket it will listen on
+    (``POST /_emulator/network``); without one, that control refuses.
+    """
     gateway = gateway or MotoGateway(service, faults)
     # UpdatePhoneNumber, UpdatePool and inbound SMS check two-way topics
     # in the moto this app serves.
@@ -358,6 +385,7 @@ def create_app(
     app[_FAULTS_KEY] = faults
     app[_GATEWAY_KEY] = gateway
     app[_MESSAGING_KEY] = messaging or Messaging(service, gateway)
+    app[_NETWORK_KEY] = network or NetworkSwitch()
     app.on_startup.append(_start_publishing)
     app.on_shutdown.append(_stop_publishing)
     app.on_cleanup.append(_close_gateway)
@@ -365,6 +393,8 @@ def create_app(
     app.router.add_route("*", "/_emulator/faults", handle_faults)
     app.router.add_get("/_emulator/health", handle_health)
     app.router.add_post("/_emulator/inbound", handle_inbound)
+    app.router.add_get("/_emulator/verification-codes", handle_verification_codes)
+    app.router.add_post("/_emulator/network", _handle_network)
     app.router.add_get(
         f"{CONTAINER_CREDENTIALS_PATH}/{{role}}", handle_container_credentials
     )
@@ -393,6 +423,7 @@ class Emulator:
         self.faults = FaultQueue()
         self.gateway = MotoGateway(self.service, self.faults)
         self.messaging = Messaging(self.service, self.gateway)
+        self.network = NetworkSwitch()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -492,6 +523,73 @@ class Emulator:
             loop,
         ).result()
 
+    # -- the network switch (see eum_emulator.network) ----------------------
+
+    @property
+    def reachable(self) -> bool:
+        """Return whether the endpoint listens (False while set down)."""
+        return self.network.reachable
+
+    def set_reachable(self, reachable: bool, for_seconds: float | None = None) -> None:
+        """Take the endpoint off the network, or put it back on the same port.
+
+        Down, a connection to the port is refused and every open connection
+        is closed: the SMS API, STS, SNS, SQS and S3 all go. It waits for
+        the emulator's loop: call it from any thread but that one.
+
+        Args:
+            reachable: False: go down; True: listen again.
+            for_seconds: Going down, come back by itself after this long.
+
+        Raises:
+            OSError: Coming back, something else took the port meanwhile.
+            RuntimeError: The emulator is not running, or this is its loop.
+        """
+        loop = self._serving_loop
+        if loop is None:
+            raise RuntimeError("The emulator is not running")
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            raise RuntimeError("set_reachable would wait for its own loop")
+        change = (
+            self.network.come_up() if reachable else self.network.go_down(for_seconds)
+        )
+        asyncio.run_coroutine_threadsafe(change, loop).result()
+
+    # -- what a test reads --------------------------------------------------
+
+    def verification_codes(self) -> list[dict[str, Any]]:
+        """Return the verification codes sent, oldest first (as the HTTP list)."""
+        with self.service.lock:
+            return [sent.as_dict() for sent in self.service.verification.codes()]
+
+    def verification_code(self, destination: str) -> str | None:
+        """Return the last code sent to a number (E.164) or verified number ID."""
+        with self.service.lock:
+            return self.service.verification.latest_code(destination)
+
+    def reply_code(self, destination: str) -> str | None:
+        """Return the code the last message sent to ``destination`` asks for.
+
+        Dry runs and calls are left out; None when that message asks for no
+        code (or nothing was sent there).
+        """
+        with self.service.lock:
+            last = next(
+                (
+                    m
+                    for m in reversed(self.service.outbox)
+                    if m.destination == destination
+                    and not m.dry_run
+                    and m.kind != "voice"
+                ),
+                None,
+            )
+        return None if last is None else last.reply_code
+
     def _provisioning_key(self) -> AccessKey:
         """Return the account's first long-term key that may call everything."""
         with self.service.lock:
@@ -544,18 +642,23 @@ class Emulator:
         )
 
     async def _start(self, host: str, port: int) -> web.AppRunner:
-        app = create_app(self.service, self.faults, self.gateway, self.messaging)
+        app = create_app(
+            self.service, self.faults, self.gateway, self.messaging, self.network
+        )
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         try:
-            await web.TCPSite(runner, host, port).start()
+            bound_port = await self.network.listen(runner, host, port)
         except OSError:
             await runner.cleanup()
             raise
-        bound_port = runner.addresses[0][1]
         self._url = f"http://{host}:{bound_port}"
         self._serving_loop = asyncio.get_running_loop()
         return runner
+
+    async def _cleanup(self, runner: web.AppRunner) -> None:
+        self.network.close()
+        await runner.cleanup()
 
     async def serve(
         self,
@@ -570,7 +673,7 @@ class Emulator:
                 await ready(self.url)
             await asyncio.Event().wait()
         finally:
-            await runner.cleanup()
+            await self._cleanup(runner)
             self._serving_loop = None
 
     def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -607,7 +710,7 @@ class Emulator:
             return
         if self._runner is not None:
             asyncio.run_coroutine_threadsafe(
-                self._runner.cleanup(), self._loop
+                self._cleanup(self._runner), self._loop
             ).result()
             self._runner = None
         self._stop_loop()

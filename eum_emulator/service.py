@@ -8,12 +8,9 @@ Requests are validated against botocore's service model first, so the
 emulator rejects what AWS rejects and accepts what AWS accepts.
 """
 
-import base64
-import binascii
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-import json
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -21,6 +18,7 @@ import uuid
 
 import botocore.session
 
+from .basics import E164_RE as _E164_RE
 from .delivery import (
     OPT_IN_KEYWORDS,
     OPT_OUT_KEYWORDS,
@@ -31,6 +29,24 @@ from .delivery import (
 )
 from .errors import AwsError, InboundError, validation_error
 from .media import MediaFile, mms_allowed
+from .operations import (
+    SIGNING_NAME,
+    Handler,
+    Params,
+    Result,
+    apply_filters as _apply_filters,
+    arn as _resource_arn,
+    destination_country,
+    e164 as _e164,
+    flag as _flag,
+    not_found as _not_found,
+    paginate as _paginate,
+    present as _present,
+    timestamp as _timestamp,
+)
+from .opt_outs import OptOutOperations
+from .outbox import OutboxMessage
+from .registrations import RegistrationOperations
 from .segments import count_segments
 from .sigv4 import authorize
 from .simulator import (
@@ -41,9 +57,7 @@ from .simulator import (
     is_simulator_number,
 )
 from .state import (
-    _E164_RE,
     CALLING_CODES,
-    CANADIAN_AREA_CODES,
     DRY_RUN_MPS,
     AccountState,
     ConfigurationSet,
@@ -55,6 +69,7 @@ from .state import (
     in_region,
 )
 from .validation import validate_input
+from .verification import VerificationOperations
 from .voice import (
     BODY_LIMITS,
     DEFAULT_BODY_TEXT_TYPE,
@@ -69,15 +84,13 @@ from .voice import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
     from botocore.model import OperationModel, ServiceModel
 
     from .sigv4 import Caller
 
 SERVICE_NAME = "pinpoint-sms-voice-v2"
-SIGNING_NAME = "sms-voice"
-DEFAULT_PAGE_SIZE = 100
 # CreateEventDestination: "Each configuration set can contain between 0 and
 # 5 event destinations" (the API reference, as botocore's model quotes it).
 MAX_EVENT_DESTINATIONS = 5
@@ -103,9 +116,6 @@ _DESTINATION_KINDS = (
     ("KinesisFirehoseDestination", "kinesis_firehose_destination"),
 )
 
-type Params = dict[str, Any]
-type Result = dict[str, Any]
-
 
 @cache
 def service_model() -> ServiceModel:
@@ -121,61 +131,6 @@ class InboundSms:
     inbound_message_id: str
     topic_arn: str
     payload: str
-
-
-@dataclass
-class OutboxMessage:
-    """A message the emulated service accepted.
-
-    ``kind`` says which: ``text`` (SendTextMessage), ``media``
-    (SendMediaMessage) or ``voice`` (SendVoiceMessage). A voice entry also
-    has ``voice_id``, ``body_text_type``, ``time_to_live``, ``call_outcome``
-    and ``call_duration_seconds``; a media entry ``media_urls``. Voice and
-    media entries have no encoding or message type ("") and their segments
-    are 0 (a call) or 1 (an MMS is never split).
-    """
-
-    message_id: str
-    operation: str
-    time: str
-    origination_identity: str | None
-    origin: str
-    destination: str
-    body: str
-    message_type: str
-    encoding: str
-    segments: int
-    price_usd: float
-    dry_run: bool
-    access_key_id: str
-    region: str
-    parameters: Params = field(default_factory=dict)
-    kind: str = "text"
-    voice_id: str | None = None
-    body_text_type: str | None = None
-    time_to_live: int | None = None
-    call_outcome: str | None = None
-    call_duration_seconds: int | None = None
-    media_urls: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the record as JSON-ready data, with its kind's own fields only."""
-        data = asdict(self)
-        if self.kind != "voice":
-            for key in _VOICE_ONLY_FIELDS:
-                del data[key]
-        if self.kind != "media":
-            del data["media_urls"]
-        return data
-
-
-_VOICE_ONLY_FIELDS = (
-    "voice_id",
-    "body_text_type",
-    "time_to_live",
-    "call_outcome",
-    "call_duration_seconds",
-)
 
 
 class TokenBucket:
@@ -199,77 +154,6 @@ class TokenBucket:
             self._tokens -= amount
             return True
         return False
-
-
-def _encode_token(operation: str, offset: int) -> str:
-    raw = json.dumps({"op": operation, "offset": offset}).encode()
-    return base64.urlsafe_b64encode(raw).decode()
-
-
-def _decode_token(operation: str, token: str) -> int:
-    invalid = validation_error(
-        "The NextToken provided is not valid.", reason="INVALID_NEXT_TOKEN"
-    )
-    try:
-        data = json.loads(base64.urlsafe_b64decode(token.encode()))
-        valid = data["op"] == operation and isinstance(data["offset"], int)
-    except ValueError, KeyError, TypeError, binascii.Error:
-        raise invalid from None
-    if not valid or data["offset"] < 0:
-        raise invalid
-    return int(data["offset"])
-
-
-def _paginate(operation: str, key: str, items: list[Result], params: Params) -> Result:
-    """Return one page of ``items`` and the token for the next one."""
-    start = (
-        _decode_token(operation, params["NextToken"]) if "NextToken" in params else 0
-    )
-    size = params.get("MaxResults", DEFAULT_PAGE_SIZE)
-    result: Result = {key: items[start : start + size]}
-    if start + size < len(items):
-        result["NextToken"] = _encode_token(operation, start + size)
-    return result
-
-
-def _apply_filters(
-    items: Iterable[Any],
-    filters: list[Params],
-    getters: dict[str, Callable[[Any], Iterable[str]]],
-) -> list[Any]:
-    """Keep the items that match every filter (any of its values)."""
-    return [
-        item
-        for item in items
-        if all(set(getters[flt["Name"]](item)) & set(flt["Values"]) for flt in filters)
-    ]
-
-
-def _flag(value: bool) -> list[str]:
-    return ["true" if value else "false"]
-
-
-def _timestamp(value: datetime) -> float:
-    # The JSON protocol sends timestamps as epoch seconds.
-    return value.timestamp()
-
-
-def destination_country(number: str) -> str | None:
-    """Return the ISO country of an E.164 number, where the emulator knows it."""
-    digits = number.removeprefix("+")
-    if digits.startswith("1") and digits[1:4] in CANADIAN_AREA_CODES:
-        return "CA"
-    best: tuple[int, str] | None = None
-    for country, code in CALLING_CODES.items():
-        # The first country of a shared code wins (US before CA).
-        if digits.startswith(code) and (best is None or len(code) > best[0]):
-            best = (len(code), country)
-    return best[1] if best else None
-
-
-def _e164(number: str) -> str:
-    """Return a destination with its leading +, which the model lets callers omit."""
-    return number if number.startswith("+") else f"+{number}"
 
 
 def _price(prices: dict[str, float], country: str | None) -> float:
@@ -312,11 +196,17 @@ class SmsVoiceService:
         # create_app to its gateway's. None: every topic exists.
         self.topic_exists: Callable[[str], bool] | None = None
         self._clock = clock
+        # The time of day: for verification codes and the opt-out lists'
+        # 30 days. A test may replace it to move time on.
+        self.wall_clock: Callable[[], datetime] = _utc_now
         self._buckets: dict[tuple[str, bool], TokenBucket] = {}
         # The voice sandbox's calls: clock times per destination, and all.
         self._calls_to: dict[str, list[float]] = {}
         self._recent_calls: list[float] = []
-        self._operations: dict[str, Callable[[Params, Caller], Result]] = {
+        self.registrations = RegistrationOperations(self)
+        self.verification = VerificationOperations(self)
+        self.opt_outs = OptOutOperations(self)
+        self._operations: dict[str, Handler] = {
             "SendTextMessage": self.send_text_message,
             "SendMediaMessage": self.send_media_message,
             "SendVoiceMessage": self.send_voice_message,
@@ -334,6 +224,8 @@ class SmsVoiceService:
             "UpdateEventDestination": self.update_event_destination,
             "DeleteEventDestination": self.delete_event_destination,
         }
+        for extension in (self.registrations, self.verification, self.opt_outs):
+            self._operations |= extension.operations()
 
     # -- dispatch -----------------------------------------------------------
 
@@ -372,7 +264,7 @@ class SmsVoiceService:
     # -- ARNs -----------------------------------------------------------------
 
     def _arn(self, caller: Caller, resource: str) -> str:
-        return f"arn:aws:{SIGNING_NAME}:{caller.region}:{caller.account_id}:{resource}"
+        return _resource_arn(caller, resource)
 
     # -- Describe* ------------------------------------------------------------
 
@@ -633,7 +525,7 @@ class SmsVoiceService:
 
     # -- sending: what SendTextMessage, SendMediaMessage, SendVoiceMessage share
 
-    def _resolve_origin(
+    def resolve_origin(
         self,
         ref: str | None,
         country: str | None,
@@ -781,8 +673,12 @@ class SmsVoiceService:
         if ref is not None:
             raise _not_found("protect-configuration", ref)
 
-    def _check_opted_out(self, destination: str) -> None:
-        if destination in self.state.opted_out:
+    def _check_opted_out(
+        self, destination: str, origin: PhoneNumber | SenderId
+    ) -> None:
+        """Refuse a destination on the opt-out list of the number it leaves from."""
+        list_name = self.opt_outs.list_of(origin)
+        if destination in self.state.opt_out_members(list_name):
             raise AwsError(
                 "ConflictException",
                 "The destination phone number has opted out of receiving messages.",
@@ -791,18 +687,22 @@ class SmsVoiceService:
                 ResourceId=destination,
             )
 
-    def _check_verified(self, destination: str, *, simulator_ok: bool) -> None:
+    def _check_verified(
+        self, destination: str, region: str, *, simulator_ok: bool
+    ) -> None:
         """Refuse an unverified destination while the account is in the sandbox.
 
         The SMS/MMS sandbox and the voice sandbox alike send "only to
         verified destination phone numbers" (SANDBOX_URL,
         voice.VOICE_SANDBOX_URL). Simulator numbers may be texted without
         verifying them (simulator.PINPOINT_SIMULATOR_URL); AWS says nothing
-        of calling them or sending them MMS.
+        of calling them or sending them MMS. A destination is verified when
+        it is a VERIFIED verified destination number of the request's region
+        (see eum_emulator.verification).
         """
         if (
             self.state.tier == "SANDBOX"
-            and destination not in self.state.verified_destinations
+            and not self.verification.is_verified(destination, region)
             and not (simulator_ok and is_simulator_number(destination))
         ):
             raise AwsError(
@@ -866,12 +766,12 @@ class SmsVoiceService:
             )
         dry_run = bool(params.get("DryRun", False))
         country = destination_country(destination)
-        origin, origin_key = self._resolve_origin(
+        origin, origin_key = self.resolve_origin(
             params.get("OriginationIdentity"), country, caller.region
         )
         config_set = self._configuration_set(params, caller.region)
-        self._check_opted_out(destination)
-        self._check_verified(destination, simulator_ok=True)
+        self._check_opted_out(destination, origin)
+        self._check_verified(destination, caller.region, simulator_ok=True)
 
         encoding, segments = count_segments(body)
         price = _price(self.state.segment_prices, country)
@@ -974,13 +874,13 @@ class SmsVoiceService:
             )
         dry_run = bool(params.get("DryRun", False))
         country = destination_country(destination)
-        origin, origin_key = self._resolve_origin(
+        origin, origin_key = self.resolve_origin(
             params["OriginationIdentity"], country, caller.region, "MMS"
         )
         config_set = self._configuration_set(params, caller.region)
         self._check_protect_configuration(params)
-        self._check_opted_out(destination)
-        self._check_verified(destination, simulator_ok=False)
+        self._check_opted_out(destination, origin)
+        self._check_verified(destination, caller.region, simulator_ok=False)
 
         price = _price(self.state.media_message_prices, country)
         _check_max_price(params, "MaxPrice", price, "message")
@@ -1078,7 +978,7 @@ class SmsVoiceService:
             )
         dry_run = bool(params.get("DryRun", False))
         country = destination_country(destination)
-        origin, origin_key = self._resolve_origin(
+        origin, origin_key = self.resolve_origin(
             params["OriginationIdentity"], country, caller.region, "VOICE"
         )
         config_set = self._configuration_set(params, caller.region)
@@ -1090,7 +990,7 @@ class SmsVoiceService:
                 f"{', '.join(sorted(VOICE_SANDBOX_COUNTRIES))}.",
                 reason="DESTINATION_COUNTRY_BLOCKED",
             )
-        self._check_verified(destination, simulator_ok=False)
+        self._check_verified(destination, caller.region, simulator_ok=False)
 
         outcome = call_outcome(destination, self.state.call_outcomes)
         duration = self.state.call_duration_seconds if outcome == "answered" else 0
@@ -1235,17 +1135,7 @@ class SmsVoiceService:
         name: str | None = params.get("OptOutListName")
         if name is None:
             return None
-        # Opt-out lists are not modelled; the ones in use in the region exist,
-        # and Default.
-        known = {"Default"}
-        known.update(
-            n.opt_out_list_name for n in in_region(self.state.phone_numbers, region)
-        )
-        known.update(p.opt_out_list_name for p in in_region(self.state.pools, region))
-        short = name.rsplit(":opt-out-list/", 1)[-1]
-        if short not in known:
-            raise _not_found("opt-out-list", name)
-        return short
+        return self.opt_outs.find_list(name, region)
 
     def _apply_number_settings(
         self,
@@ -1493,9 +1383,10 @@ class SmsVoiceService:
     ) -> InboundSms:
         """Take an SMS a customer sent to ``to_number``; return what to publish.
 
-        A STOP-like keyword adds the sender to the opted-out numbers, and
-        START or UNSTOP removes it, unless the number manages its opt-outs
-        itself (SelfManagedOptOutsEnabled).
+        A STOP-like keyword adds the sender to the opt-out list of
+        ``to_number`` (eum_emulator.opt_outs), and START or UNSTOP removes
+        it, unless the number manages its opt-outs itself
+        (SelfManagedOptOutsEnabled).
 
         Raises:
             InboundError: The number is not the account's, has no two-way
@@ -1536,11 +1427,10 @@ class SmsVoiceService:
                 )
             keyword = keyword_of(body)
             if not number.self_managed_opt_outs_enabled:
-                opted_out = self.state.opted_out
-                if keyword in OPT_OUT_KEYWORDS and from_number not in opted_out:
-                    opted_out.append(from_number)
-                elif keyword in OPT_IN_KEYWORDS and from_number in opted_out:
-                    opted_out.remove(from_number)
+                if keyword in OPT_OUT_KEYWORDS:
+                    self.opt_outs.opt_out(number.opt_out_list_name, from_number)
+                elif keyword in OPT_IN_KEYWORDS:
+                    self.opt_outs.opt_in(number.opt_out_list_name, from_number)
             previous = reply_to_message_id or next(
                 (
                     m.message_id
@@ -1566,19 +1456,6 @@ class SmsVoiceService:
                     keyword=keyword,
                 ),
             )
-
-
-def _not_found(resource_type: str, ref: str) -> AwsError:
-    return AwsError(
-        "ResourceNotFoundException",
-        f"Resource {ref} of type {resource_type} was not found.",
-        ResourceType=resource_type,
-        ResourceId=ref,
-    )
-
-
-def _present(value: str | None) -> list[str]:
-    return [] if value is None else [value]
 
 
 def _two_way_channel(item: PhoneNumber | Pool) -> Result:
@@ -1613,3 +1490,7 @@ def _origin_key(origin: PhoneNumber | SenderId) -> str:
     if isinstance(origin, PhoneNumber):
         return origin.phone_number
     return origin.sender_id
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

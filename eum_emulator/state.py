@@ -4,14 +4,14 @@ The state is plain data. It loads from a YAML or JSON file whose keys are the
 snake_case names of the dataclass fields below; anything left out takes the
 value of the demo account, so a state file only states what differs.
 
-Phone numbers, sender IDs, pools and configuration sets are regional, as in
-AWS: each has a ``region`` (us-east-1 unless it names another), and a request
-signed for a region sees that region's only.
+Phone numbers, sender IDs, pools, configuration sets, registrations and
+verified destination numbers are regional, as in AWS: each has a ``region``
+(us-east-1 unless it names another), and a request signed for a region sees
+that region's only. Opted-out numbers are the account's, by opt-out list.
 """
 
 import base64
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
 import fnmatch
 import hashlib
 import json
@@ -20,11 +20,28 @@ from typing import TYPE_CHECKING, Any, Protocol, Self
 
 import yaml
 
+from .basics import (
+    DEFAULT_REGION,
+    DEMO_CREATED as _DEMO_CREATED,
+    E164_RE as _E164_RE,
+    StateError,
+    build as _build,
+    check_region,
+    stable_id as _stable_id,
+)
 from .media import DEFAULT_MEDIA_MESSAGE_PRICES
+from .records import (
+    DEMO_TOLL_FREE_REGISTRATION_ID,
+    Registration,
+    VerifiedDestinationNumber,
+    demo_registrations,
+    verified_destination,
+)
 from .simulator import CALL_OUTCOMES, MEDIA_EVENT_TYPES, TEXT_EVENT_TYPES
 from .voice import DEFAULT_CALL_DURATION_SECONDS, DEFAULT_VOICE_MINUTE_PRICES
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
 DEMO_ACCOUNT_ID = "123456789012"
@@ -40,13 +57,6 @@ DEMO_USER_ARN = f"arn:aws:iam::{DEMO_ACCOUNT_ID}:user/home-assistant"
 DEMO_ROLE_ACCOUNT_ID = "210987654321"
 DEMO_ROLE_NAME = "aws-eum-x-demo"
 DEMO_ROLE_ARN = f"arn:aws:iam::{DEMO_ROLE_ACCOUNT_ID}:role/{DEMO_ROLE_NAME}"
-
-# Where an inventory item (number, sender ID, pool, configuration set) is when
-# it names no region: the demo's US numbers are there, and the tests sign for it.
-DEFAULT_REGION = "us-east-1"
-
-# Fixed creation time so that responses are reproducible between runs.
-_DEMO_CREATED = datetime(2026, 1, 15, 9, 30, tzinfo=UTC)
 
 # Messages per second per origination identity when the state gives none.
 # Source: AWS End User Messaging SMS user guide, "MPS limits". A US 10DLC
@@ -117,29 +127,14 @@ ROLE_ARN_RE = re.compile(
     r"(?P<path>/(?:[\w+=,.@-]+/)*)(?P<name>[\w+=,.@-]{1,64})"
 )
 _ACCOUNT_ID_RE = re.compile(r"\d{12}")
-# An AWS region's name (us-east-1, us-gov-west-1 ...); which regions exist is
-# the endpoint's question (sigv4.signing_regions), not the state file's.
-_REGION_RE = re.compile(r"[a-z]{2}(?:-[a-z]+)+-\d+")
-_E164_RE = re.compile(r"\+[1-9]\d{1,18}")
 MIN_MAX_SESSION_DURATION = 3600
 MAX_MAX_SESSION_DURATION = 43200
-
-
-def _stable_id(prefix: str, seed: str) -> str:
-    """Return an AWS-style resource ID that is the same for the same seed."""
-    return f"{prefix}-{hashlib.sha256(seed.encode()).hexdigest()[:32]}"
 
 
 def role_id(role_arn: str) -> str:
     """Return the role's unique ID (``AROA`` and 17 characters), stable per ARN."""
     digest = base64.b32encode(hashlib.sha256(role_arn.encode()).digest()).decode()
     return f"AROA{digest[:17]}"
-
-
-def check_region(region: Any) -> None:
-    """Reject what cannot be an inventory item's region."""
-    if not isinstance(region, str) or not _REGION_RE.fullmatch(region):
-        raise StateError(f"region {region!r} is not an AWS region name")
 
 
 class _Regional(Protocol):
@@ -162,10 +157,6 @@ def action_allowed(allowed_actions: list[str] | None, action: str) -> bool:
     )
 
 
-class StateError(ValueError):
-    """The state file does not describe a valid account."""
-
-
 def _check_number_map(mapping: Any, name: str, allowed: frozenset[str]) -> None:
     """Reject a map that is not E.164 number -> one of ``allowed``."""
     if not isinstance(mapping, dict):
@@ -177,28 +168,6 @@ def _check_number_map(mapping: Any, name: str, allowed: frozenset[str]) -> None:
             raise StateError(
                 f"{name}: {outcome!r} is not one of {', '.join(sorted(allowed))}"
             )
-
-
-def _build[T](cls: type[T], raw: Any, where: str) -> T:
-    """Build a dataclass from a mapping, rejecting unknown keys.
-
-    Times are written in a state file as ISO 8601 text; naive ones are UTC.
-    """
-    if not isinstance(raw, dict):
-        raise StateError(f"{where}: expected a mapping, got {type(raw).__name__}")
-    known = {f.name: str(f.type) for f in fields(cls)}  # type: ignore[arg-type]
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise StateError(f"{where}: unknown keys {', '.join(unknown)}")
-    values = dict(raw)
-    for name, value in raw.items():
-        if "datetime" in known[name] and isinstance(value, str):
-            parsed = datetime.fromisoformat(value)
-            values[name] = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    try:
-        return cls(**values)
-    except (TypeError, StateError) as err:
-        raise StateError(f"{where}: {err}") from err
 
 
 @dataclass
@@ -503,6 +472,7 @@ def _demo_phone_numbers() -> list[PhoneNumber]:
             # (media.MMS_COUNTRIES_URL).
             capabilities=["SMS", "VOICE", "MMS"],
             monthly_leasing_price="2.00",
+            registration_id=DEMO_TOLL_FREE_REGISTRATION_ID,
         ),
         PhoneNumber(
             phone_number="+447700900123",
@@ -565,9 +535,18 @@ class AccountState:
     configuration_sets: list[ConfigurationSet] = field(
         default_factory=_demo_configuration_sets
     )
-    # Sandbox accounts may send only to these (AWS allows at most 10).
-    verified_destinations: list[str] = field(default_factory=list)
+    # Registrations of origination identities (a number names its own): the
+    # demo toll-free number's, complete.
+    registrations: list[Registration] = field(default_factory=demo_registrations)
+    # Sandbox accounts may send only to the VERIFIED ones (AWS allows at most
+    # 10 a region). A state file may list plain numbers, verified already.
+    verified_destinations: list[VerifiedDestinationNumber] = field(default_factory=list)
+    # The numbers on the Default opt-out list (a STOP opts the sender out of
+    # the list of the number it was sent to) ...
     opted_out: list[str] = field(default_factory=list)
+    # ... and those on other opt-out lists, by list name. A list exists in a
+    # region while a number or pool there uses it (Default always does).
+    opt_out_lists: dict[str, list[str]] = field(default_factory=dict)
     spend_limits: dict[str, SpendLimit] = field(default_factory=_default_spend_limits)
     segment_prices: dict[str, float] = field(
         default_factory=lambda: dict(DEFAULT_SEGMENT_PRICES)
@@ -623,6 +602,10 @@ class AccountState:
             isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0
         ):
             raise StateError("voice_calls_per_second must be a number > 0")
+        self.verified_destinations = [
+            verified_destination(item, f"verified_destinations[{index}]")
+            for index, item in enumerate(self.verified_destinations)
+        ]
 
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> Self:
@@ -633,6 +616,7 @@ class AccountState:
             "sender_ids": SenderId,
             "pools": Pool,
             "configuration_sets": ConfigurationSet,
+            "registrations": Registration,
         }
         data = dict(raw)
         if "roles" in data:
@@ -723,3 +707,26 @@ class AccountState:
             ):
                 return config_set
         return None
+
+    def find_registration(
+        self, ref: str, region: str | None = None
+    ) -> Registration | None:
+        """Find a registration by ID or ARN (in ``region``, or any)."""
+        for registration in in_region(self.registrations, region):
+            if ref == registration.registration_id or ref.endswith(
+                f":registration/{registration.registration_id}"
+            ):
+                return registration
+        return None
+
+    def opt_out_members(self, name: str, *, create: bool = False) -> list[str]:
+        """Return the numbers on an opt-out list (the state's own list).
+
+        A list that holds no numbers yet is an empty list, which becomes the
+        state's with ``create``.
+        """
+        if name == "Default":
+            return self.opted_out
+        if create:
+            return self.opt_out_lists.setdefault(name, [])
+        return self.opt_out_lists.get(name, [])

@@ -28,13 +28,16 @@ def test_command_line_serves_until_interrupted(socket_enabled, tmp_path) -> None
         assert "AKIAIOSFODNN7EXAMPLE" in line
         url = line.split(" at ")[1].split(";")[0]
         # The demo role (for the role method and the default chain), then
-        # which region holds which numbers and sender IDs.
+        # which region holds which numbers and sender IDs: the command line
+        # serves develop_state, with a second toll-free number whose
+        # registration needs updates.
         assert process.stdout.readline().startswith(
             "eum_emulator: role arn:aws:iam::210987654321:role/aws-eum-x-demo;"
         )
         assert process.stdout.readline().strip() == (
             "eum_emulator: origination identities by region: us-east-1: "
-            "+18885550100, +447700900123, HOMEALERT; eu-west-2: +447700900200; "
+            "+18885550100, +18885550101, +447700900123, HOMEALERT; "
+            "eu-west-2: +447700900200; "
             "eu-west-1: +447700900300"
         )
         with urllib.request.urlopen(

@@ -4,7 +4,7 @@ from botocore.exceptions import ClientError
 import pytest
 
 from eum_emulator import AccountState, PhoneNumber
-from eum_emulator.service import DEFAULT_PAGE_SIZE
+from eum_emulator.operations import DEFAULT_PAGE_SIZE
 
 
 @pytest.fixture
