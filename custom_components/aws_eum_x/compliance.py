@@ -119,7 +119,10 @@ def _update_registration_issues(
             ISSUE_REGISTRATION,
             {
                 "number": identity.origination_identity,
-                "status": registration.status if registration else identity.status,
+                # In words: "requires updates", not the API's requires_updates.
+                "status": (
+                    registration.status if registration else identity.status
+                ).replace("_", " "),
                 "registration_id": registration.registration_id
                 if registration
                 else "-",

@@ -216,9 +216,10 @@ class EventReceiver:
         if identity is None or not blocks_messages(identity):
             return event.description
         registration = identity.registration
+        status = registration.status if registration else identity.status
         cause = (
             f"Likely cause: the registration of {identity.origination_identity} "
-            f"is {registration.status if registration else identity.status}; "
+            f"is {status.replace('_', ' ')}; "
             "carriers block its messages until it is complete."
         )
         return f"{event.description} {cause}" if event.description else cause

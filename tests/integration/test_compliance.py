@@ -87,7 +87,7 @@ async def test_a_registration_that_needs_updates_is_a_repair_issue(
     (issue,) = _registration_issues(hass, entry)
     placeholders = issue.translation_placeholders
     assert placeholders["number"] == "+18885550101"
-    assert placeholders["status"] == "requires_updates"
+    assert placeholders["status"] == "requires updates"
     assert "does not show how recipients consent" in placeholders["reasons"]
     assert placeholders["console_url"] == registration_console_url("us-east-1")
 
@@ -193,7 +193,7 @@ async def test_a_blocked_message_names_the_registration_as_its_cause(
     await until(lambda: len(events) == 2)
     descriptions = {e.data["message_id"]: e.data["description"] for e in events}
     assert descriptions["pending"].startswith("Blocked by the carrier Likely cause")
-    assert "+18885550101 is requires_updates" in descriptions["pending"]
+    assert "+18885550101 is requires updates" in descriptions["pending"]
     assert descriptions["ok"] == "Blocked by the carrier"
     assert entry.runtime_data.receiver is not None
 
