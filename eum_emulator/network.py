@@ -49,11 +49,6 @@ class NetworkSwitch:
         """Return whether the endpoint is listening."""
         return self._site is not None
 
-    @property
-    def port(self) -> int:
-        """Return the port it listens on (or will again)."""
-        return self._port
-
     async def listen(self, runner: web.BaseRunner, host: str, port: int) -> int:
         """Serve ``runner`` on ``host``:``port`` (0: any free port); return the port.
 

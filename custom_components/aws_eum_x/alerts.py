@@ -138,9 +138,14 @@ class AlertTracker:
         def stop() -> None:
             for remove in unsubscribe:
                 remove()
-            for waiting in self._waiters.values():
+            # An action still waiting gets the alert as it is: unloading ends
+            # the wait, it does not fail the automation.
+            for alert_id, waiting in self._waiters.items():
                 for future in waiting:
-                    future.cancel()
+                    if not future.done() and alert_id in self._alerts:
+                        future.set_result(self._alerts[alert_id])
+                    elif not future.done():
+                        future.cancel()
             self._waiters.clear()
 
         return stop

@@ -14,7 +14,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 import probatio
 
@@ -38,7 +38,6 @@ from .const import (
     DEFAULT_CALL_TIME_TO_LIVE,
     DEFAULT_KEEP_UNSENT_MINUTES,
     DOMAIN,
-    LOGGER,
     MAX_TIME_TO_LIVE,
     MAX_WAIT_FOR_ACKNOWLEDGEMENT,
     MESSAGE_TYPES,
@@ -478,30 +477,21 @@ async def _async_call(call: ServiceCall) -> ServiceResponse:
         keep_unsent=keep_unsent(entry, call.data),
     )
     alert: SentAlert | None = None
-    text_error: HomeAssistantError | None = None
     if settings is not None:
         # AWS cannot hear key presses on a call: a text asks for the code.
-        try:
-            alert = await async_text_with_acknowledgement(
-                call.hass,
-                entry,
-                [m.target for m in sent],
-                message_body(_spoken_text(call.data), None),
-                settings,
-                options=send_options(
-                    entry.options,
-                    {k: v for k, v in call.data.items() if k in _CALL_TEXT_OPTIONS},
-                ),
-                tag=call.data.get(ATTR_TAG),
-            )
-        except HomeAssistantError as err:
-            # The calls were placed: say so, and why no code could be asked
-            # for (a number that opted out of texts can still be called).
-            LOGGER.warning("The text asking to acknowledge the call failed: %s", err)
-            text_error = err
+        alert = await async_text_with_acknowledgement(
+            call.hass,
+            entry,
+            [m.target for m in sent],
+            message_body(_spoken_text(call.data), None),
+            settings,
+            options=send_options(
+                entry.options,
+                {k: v for k, v in call.data.items() if k in _CALL_TEXT_OPTIONS},
+            ),
+            tag=call.data.get(ATTR_TAG),
+        )
     response = await _response(entry, "calls", sent, wait)
-    if text_error is not None:
-        response["acknowledgement"] = {"error": str(text_error)}
     if alert is not None:
         response = await _acknowledgement(
             entry,

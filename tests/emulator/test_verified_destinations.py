@@ -399,6 +399,8 @@ def test_a_state_file_lists_verified_numbers() -> None:
         }
     )
     alice, bob, british = state.verified_destinations
+    # A record given as one is kept as it is.
+    assert AccountState(verified_destinations=[bob]).verified_destinations == [bob]
     assert (alice.status, bob.status) == ("VERIFIED", "PENDING")
     assert british.region == "eu-west-2"
     assert british.created == datetime(2026, 2, 2, tzinfo=UTC)

@@ -25,7 +25,7 @@ from custom_components.aws_eum_x.const import DOMAIN
 from custom_components.aws_eum_x.receiver import EVENT_MESSAGE_RECEIVED
 from eum_emulator import AccountState, Emulator
 
-from .conftest import ALICE, TOLL_FREE, send, until
+from .conftest import ALICE, TOLL_FREE, demo_entry, send, set_up, until
 
 BOB = "+15555550124"
 STRANGER = "+15555550999"
@@ -479,17 +479,62 @@ async def test_one_refused_target_does_not_end_the_question(
     assert "ConflictException" in failed["error"]
 
 
-async def test_a_call_whose_text_is_refused_still_says_it_called(
+async def test_unloading_ends_a_wait_without_failing_it(
     hass: HomeAssistant, receiving_entry: MockConfigEntry, emulator: Emulator
 ) -> None:
-    """A number that opted out of texts is still called; the text's error shows."""
-    response = await hass.services.async_call(
-        DOMAIN,
-        "call",
-        {"target": OPTED_OUT, "message": "Leak", "acknowledge": True},
-        blocking=True,
-        return_response=True,
+    """An automation waiting for an acknowledgement gets the alert as it is."""
+    task, _ = await _started(
+        hass,
+        emulator,
+        "send_message",
+        target=ALICE,
+        message="Leak",
+        wait_for_acknowledgement=600,
     )
-    assert response["calls"][0]["message_id"]
-    assert "opted out" in response["acknowledgement"]["error"]
-    assert [m.kind for m in emulator.outbox] == ["voice"]
+    assert await hass.config_entries.async_unload(receiving_entry.entry_id)
+    response = await task
+    assert response["messages"][0]["acknowledged"] is False
+
+
+async def test_expired_alerts_leave_the_sensor(
+    hass: HomeAssistant, receiving_entry: MockConfigEntry
+) -> None:
+    """The minute's pruning drops an alert whose hour is over."""
+    await send(hass, target=ALICE, message="Leak", acknowledge=True, tag="leak")
+    tracker = receiving_entry.runtime_data.alerts
+    await tracker._async_prune()
+    assert hass.states.get(UNACKNOWLEDGED).state == "1"
+    (alert,) = tracker.open_alerts
+    tracker._alerts[alert.alert_id] = replace(alert, expires=dt_util.utcnow())
+    await tracker._async_prune()
+    await hass.async_block_till_done()
+    assert tracker._alerts == {}
+    assert hass.states.get(UNACKNOWLEDGED).state == "0"
+    # An alert forgotten meanwhile is not brought back by its send's answer.
+    assert await tracker.async_sent(alert, []) is None
+
+
+async def test_a_refused_confirmation_still_acknowledges(
+    hass: HomeAssistant,
+    emulator: Emulator,
+    queue_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The daily cap refuses the courtesy text; the alert is acknowledged."""
+    entry = demo_entry(
+        emulator,
+        options={
+            "queue_url": queue_url,
+            "configuration_set": "home-alerts",
+            "daily_segment_cap": 1,
+        },
+    )
+    await set_up(hass, entry)
+    events = async_capture_events(hass, EVENT_ACKNOWLEDGED)
+    response = await send(hass, target=ALICE, message="Leak", acknowledge=True)
+    await _reply(hass, emulator, ALICE, response["acknowledgement"]["code"])
+    await until(lambda: len(events) == 1)
+    await until(lambda: "confirmation" in caplog.text)
+    await hass.async_block_till_done()
+    assert "was not sent" in caplog.text
+    assert len(_texts_to(emulator, ALICE)) == 1

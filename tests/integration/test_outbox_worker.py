@@ -7,6 +7,7 @@ opens it again on the same port.
 
 import asyncio
 from collections.abc import Generator
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -276,3 +277,51 @@ def test_not_sent_reads_the_cause() -> None:
     assert outbox_worker.not_sent(err)
     err.__cause__ = AwsMaybeSentError("lost")
     assert not outbox_worker.not_sent(err)
+
+
+async def test_what_the_worker_does_with_each_answer(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A refusal is an answer (AWS is there); refused or maybe-sent: dropped.
+
+    The send and probe are stand-ins: each stands for an answer the sender
+    gives (tested end to end above), here to see the worker's choice.
+    """
+    from homeassistant.exceptions import ServiceValidationError  # noqa: PLC0415
+
+    from custom_components.aws_eum_x.aws_errors import (  # noqa: PLC0415
+        AwsAccessDeniedError,
+        AwsMaybeSentError,
+    )
+
+    worker = loaded_entry.runtime_data.outbox
+    dropped = async_capture_events(hass, EVENT_MESSAGE_EXPIRED)
+
+    async def denied() -> None:
+        raise AwsAccessDeniedError("denied", "sms-voice:DescribePhoneNumbers")
+
+    worker._probe = denied
+    assert await worker._async_reachable()
+
+    def queued() -> outbox.QueuedMessage:
+        return worker.new_message(
+            kind="text",
+            target=US_NUMBER,
+            body="x",
+            options={},
+            keep_for=timedelta(hours=1),
+        )
+
+    async def refused(message: outbox.QueuedMessage) -> None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="x")
+
+    async def lost(message: outbox.QueuedMessage) -> None:
+        err = HomeAssistantError("lost")
+        err.__cause__ = AwsMaybeSentError("lost")
+        raise err
+
+    for send_with, reason in ((refused, "refused"), (lost, "maybe_sent")):
+        worker._send = send_with
+        assert await worker._async_send_one(queued()) == "dropped"
+        assert dropped[-1].data["reason"] == reason
+    assert worker.dropped == 2

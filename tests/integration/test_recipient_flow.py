@@ -119,3 +119,48 @@ async def test_in_production_nothing_of_this_shows(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert hass.states.get(VERIFIED) is None
+
+
+async def test_a_number_verified_or_pending_in_aws_is_reused(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """Verified in the console already: added at once; pending: a new code."""
+    entry = await set_up(hass, demo_entry(emulator))
+    client = entry.runtime_data.client
+    destination_id = await client.create_verified_destination(BOB)
+    result = await _start(hass, entry)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"channel": "text"}
+    )
+    assert result["step_id"] == "verification_code"
+    code = await hass.async_add_executor_job(emulator.verification_code, BOB)
+    assert await client.verify_destination(destination_id, code) == "VERIFIED"
+    # A second recipient flow for the same number, verified meanwhile.
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_RECIPIENT), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_NAME: "Bob", CONF_PHONE_NUMBER: BOB}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"channel": "text"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_aws_refusing_another_way_is_said_generally(
+    hass: HomeAssistant, emulator: Emulator
+) -> None:
+    """An answer the form has no words for: a general error, AWS's in the log."""
+    entry = await set_up(hass, demo_entry(emulator))
+    result = await _start(hass, entry)
+    emulator.add_fault(
+        "error",
+        operation="DescribeVerifiedDestinationNumbers",
+        code="ValidationException",
+        count=3,
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"channel": "text"}
+    )
+    assert result["errors"] == {"base": "verification_failed"}
