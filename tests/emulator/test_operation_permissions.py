@@ -12,7 +12,7 @@ import pytest
 from eum_emulator import AccessKey, AccountState, Emulator
 from eum_emulator.service import SERVICE_NAME
 
-SENDER_KEY = "AKIAEXAMPLESENDONLY1"
+SENDER_KEY = "TESTKEYSENDONLY"
 SECRET = "sender-secret"
 # Each operation with parameters the model accepts.
 CALLS = {
@@ -74,10 +74,10 @@ async def test_a_key_without_the_action_is_refused(aws_client, operation: str) -
 async def test_a_key_with_a_wildcard_may_describe(aws_client, emulator) -> None:
     """sms-voice:Describe* allows the new Describe operations, and only them."""
     emulator.state.access_keys.append(
-        AccessKey("AKIAEXAMPLEDESCRIBE1", "d", allowed_actions=["sms-voice:Describe*"])
+        AccessKey("TESTKEYDESCRIBEONLY", "d", allowed_actions=["sms-voice:Describe*"])
     )
     client = await aws_client(
-        access_key_id="AKIAEXAMPLEDESCRIBE1", secret_access_key="d"
+        access_key_id="TESTKEYDESCRIBEONLY", secret_access_key="d"
     )
     await client.describe_registrations()
     await client.describe_verified_destination_numbers()
