@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -93,4 +94,28 @@ def rate_clock(emulator: Emulator) -> StoppedClock:
     """
     clock = StoppedClock()
     emulator.service._clock = clock
+    return clock
+
+
+# A fixed time of day for the rules that count days (codes, the 30-day rule).
+NOON = datetime(2026, 3, 1, 12, tzinfo=UTC)
+
+
+class WallClock:
+    """The time of day a test moves on."""
+
+    def __init__(self) -> None:
+        """Start at noon."""
+        self.now = NOON
+
+    def __call__(self) -> datetime:
+        """Return the time, as datetime.now(UTC) does."""
+        return self.now
+
+
+@pytest.fixture
+def wall_clock(emulator: Emulator) -> WallClock:
+    """Stop the emulator's time of day at noon."""
+    clock = WallClock()
+    emulator.service.wall_clock = clock
     return clock

@@ -6,7 +6,7 @@ would leave from; DeleteOptedOutNumber takes a number off, once in 30 days.
 """
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import aiohttp
 from botocore.exceptions import ClientError
@@ -15,23 +15,12 @@ import pytest
 from eum_emulator import AccountState, Emulator, PhoneNumber
 from eum_emulator.opt_outs import DELETE_AGAIN_AFTER
 
+from .conftest import NOON
+
 CUSTOMER = "+15555550123"
 FROM_STATE = "+15555550999"
 TOLL_FREE = "+18885550100"
 ALERTS_NUMBER = "+12025550100"
-NOON = datetime(2026, 3, 1, 12, tzinfo=UTC)
-
-
-class WallClock:
-    """The time of day a test moves on."""
-
-    def __init__(self) -> None:
-        """Start at noon."""
-        self.now = NOON
-
-    def __call__(self) -> datetime:
-        """Return the time, as datetime.now(UTC) does."""
-        return self.now
 
 
 @pytest.fixture
@@ -42,14 +31,6 @@ def account_state() -> AccountState:
         PhoneNumber(ALERTS_NUMBER, "US", opt_out_list_name="alerts")
     )
     return state
-
-
-@pytest.fixture
-def wall_clock(emulator: Emulator) -> WallClock:
-    """Stop the emulator's time of day at noon."""
-    clock = WallClock()
-    emulator.service.wall_clock = clock
-    return clock
 
 
 async def _error(call) -> dict:

@@ -18,19 +18,6 @@ from eum_emulator.verification import (
 ALICE = "+15555550123"
 BOB = "+15555550124"
 TOLL_FREE = "+18885550100"
-NOON = datetime(2026, 3, 1, 12, tzinfo=UTC)
-
-
-class WallClock:
-    """The time of day a test moves on."""
-
-    def __init__(self) -> None:
-        """Start at noon."""
-        self.now = NOON
-
-    def __call__(self) -> datetime:
-        """Return the time, as datetime.now(UTC) does."""
-        return self.now
 
 
 @pytest.fixture
@@ -39,14 +26,6 @@ def account_state() -> AccountState:
     return AccountState(
         tier="SANDBOX", verified_destinations=[ALICE], rate_limits=False
     )
-
-
-@pytest.fixture
-def wall_clock(emulator: Emulator) -> WallClock:
-    """Stop the emulator's time of day at noon."""
-    clock = WallClock()
-    emulator.service.wall_clock = clock
-    return clock
 
 
 async def _error(call) -> dict:
